@@ -1,0 +1,92 @@
+"""Askel: step-by-step digital-skills workshops. create_app() builds the Flask application."""
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_compress import Compress
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import i18n
+from .config import ROOT, Config
+from .curriculum import load_catalogue
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    settings = Config().as_dict()
+    settings.update(config or {})
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    Compress(app)
+
+    # Lessons are validated once, at start-up: a broken file stops the app with its name.
+    app.extensions["askel_catalogue"] = load_catalogue(app.config["LESSONS_DIR"])
+
+    from . import auth, learn, teach, admin, sims, cli, web
+
+    web.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(learn.bp)
+    app.register_blueprint(teach.bp)
+    app.register_blueprint(admin.bp)
+    sims.init_app(app)
+    cli.init_app(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", "camera=(), geolocation=()")
+        if request.endpoint != "static" and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store" if _signed_in() else "no-cache"
+        return response
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    return app
+
+
+def _signed_in() -> bool:
+    from flask_login import current_user
+
+    return bool(getattr(current_user, "is_authenticated", False))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: WAL so readers never wait for the writer, a busy timeout, foreign keys on."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def asset_version(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]

@@ -1,0 +1,127 @@
+"""Sign-in without e-mail: a learner's personal code or her card's QR code; staff by password."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from .. import i18n
+from ..extensions import db, limiter
+from ..models import Role, User, digest, normalise_code, utcnow
+
+bp = Blueprint("auth", __name__)
+
+# Failed attempts only: a successful sign-in answers with a redirect and costs nothing, so a whole
+# class on one Wi-Fi address can sign in at once, while guessing codes is stopped quickly.
+SIGN_IN_LIMIT = "10 per 10 minutes"
+
+
+def _failed(response) -> bool:
+    return response.status_code != 303
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Your code"), validators=[DataRequired(message=_l("Please type your code.")), Length(max=40)])
+    remember = BooleanField(_l("This is my own phone: keep me signed in"))
+
+
+class StaffForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(message=_l("Please type your username.")), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Please type your password.")), Length(max=200)])
+
+
+class ConfirmForm(FlaskForm):
+    remember = BooleanField(_l("This is my own phone: keep me signed in"))
+
+
+def _start_session(user: User, remember: bool):
+    session.pop("next", None)
+    choice = i18n.chosen_locale()
+    login_user(user, remember=remember)
+    if user.locale not in i18n.LOCALES and choice:
+        user.locale = choice
+    user.last_seen_at = utcnow()
+    db.session.commit()
+
+
+def home_for(user: User) -> str:
+    if user.role == Role.COORDINATOR:
+        return url_for("admin.index")
+    if user.role == Role.INSTRUCTOR:
+        return url_for("teach.index")
+    return url_for("learn.home")
+
+
+def _safe_next(default: str) -> str:
+    target = session.pop("next", None)
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return default
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"], deduct_when=_failed)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        code = normalise_code(form.code.data)
+        user = db.session.scalar(
+            db.select(User).where(User.code_digest == digest(code), User.role == Role.LEARNER)
+        ) if code else None
+        if user is not None and user.active:
+            _start_session(user, remember=form.remember.data)
+            return redirect(_safe_next(url_for("learn.home")), code=303)
+        error = _("That code is not right. Check the letters and try again, or ask your instructor.")
+    return render_template("auth/sign_in.html", form=form, error=error)
+
+
+@bp.route("/card/<token>", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["GET", "POST"], deduct_when=lambda r: r.status_code == 404)
+def card(token: str):
+    """The QR code on a sign-in card opens this page; one tap confirms (a GET never signs in)."""
+    user = db.session.scalar(
+        db.select(User).where(User.card_digest == digest(token), User.role == Role.LEARNER)
+    ) if 10 <= len(token) <= 64 else None
+    if user is None or not user.active:
+        return render_template("auth/card_invalid.html"), 404
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        logout_user()
+        _start_session(user, remember=form.remember.data)
+        return redirect(url_for("learn.home"), code=303)
+    return render_template("auth/card.html", form=form, learner=user)
+
+
+@bp.route("/staff/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_LIMIT, methods=["POST"], deduct_when=_failed)
+def staff_sign_in():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = StaffForm()
+    error = None
+    if form.validate_on_submit():
+        user = db.session.scalar(db.select(User).where(User.username == form.username.data.strip().lower()))
+        if user is not None and user.is_staff and user.active and user.check_password(form.password.data):
+            _start_session(user, remember=False)
+            return redirect(_safe_next(home_for(user)), code=303)
+        error = _("The username or password is not right.")
+    return render_template("auth/staff_sign_in.html", form=form, error=error)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    logout_user()
+    session.pop("next", None)
+    return redirect(url_for("auth.signed_out"), code=303)
+
+
+@bp.route("/signed-out")
+def signed_out():
+    return render_template("auth/signed_out.html")

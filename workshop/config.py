@@ -1,0 +1,59 @@
+"""Settings, read from the environment with safe defaults for a workshop laptop."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Defaults; every value can be overridden by an environment variable or by create_app(config)."""
+
+    def __init__(self) -> None:
+        instance = Path(os.environ.get("ASKEL_INSTANCE", ROOT / "instance"))
+        self.INSTANCE_PATH = str(instance)
+        self.SECRET_KEY = _secret_key(instance)
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'askel.sqlite3'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+        self.LESSONS_DIR = os.environ.get("ASKEL_LESSONS", str(ROOT / "lessons"))
+        self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
+        self.WTF_CSRF_TIME_LIMIT = None  # a lesson page may stay open for a whole workshop
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = os.environ.get("ASKEL_SECURE_COOKIES", "0") == "1"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 180  # a learner's own phone: half a year
+        self.SEND_FILE_MAX_AGE_DEFAULT = 60 * 60 * 24 * 365  # static URLs are versioned
+        self.COMPRESS_ALGORITHM = ["gzip"]
+        self.COMPRESS_MIMETYPES = [
+            "text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml",
+            "text/csv", "application/json",
+        ]
+        self.COMPRESS_MIN_SIZE = 500
+        self.MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}

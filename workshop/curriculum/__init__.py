@@ -1,0 +1,12 @@
+"""The lesson engine: lesson files as validated data, step types and the task registry.
+
+Knows nothing of Flask views: blueprints import from here, never the other way round.
+"""
+from .loader import Catalogue, load_catalogue
+from .model import STEP_TYPES, Choose, ContentError, Course, Explain, Lesson, Option, Step, step_type
+from .tasks import TASKS, Result, task
+
+__all__ = [
+    "Catalogue", "load_catalogue", "STEP_TYPES", "Choose", "ContentError", "Course", "Explain",
+    "Lesson", "Option", "Step", "step_type", "TASKS", "Result", "task",
+]

@@ -1,0 +1,280 @@
+"""Lessons as plain dataclasses, built from TOML with from_dict() that names file, step and field."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterator
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class ContentError(ValueError):
+    """A lesson file that does not follow the format. The message names file, step and field."""
+
+    def __init__(self, path: str, message: str, step: str | None = None, field: str | None = None):
+        self.path, self.step, self.field = path, step, field
+        where = path
+        if step:
+            where += f", step '{step}'"
+        if field:
+            where += f", field '{field}'"
+        super().__init__(f"{where}: {message}")
+
+
+class _Reader:
+    """Reads typed fields from a TOML table and raises ContentError naming where it went wrong."""
+
+    def __init__(self, data: Any, path: str, step: str | None = None, prefix: str = ""):
+        if not isinstance(data, dict):
+            raise ContentError(path, "expected a table", step, prefix.rstrip(".") or None)
+        self.data, self.path, self.step, self.prefix = data, path, step, prefix
+        self.seen: set[str] = set()
+
+    def error(self, name: str, message: str) -> ContentError:
+        return ContentError(self.path, message, self.step, self.prefix + name)
+
+    def get(self, name: str, kind: type | tuple, required: bool = True, default: Any = None) -> Any:
+        self.seen.add(name)
+        if name not in self.data:
+            if required:
+                raise self.error(name, "missing")
+            return default
+        value = self.data[name]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.error(name, f"should be {getattr(kind, '__name__', kind)}, not {type(value).__name__}")
+        if isinstance(value, str) and required and not value.strip():
+            raise self.error(name, "is empty")
+        return value
+
+    def text(self, name: str, required: bool = True) -> str:
+        return (self.get(name, str, required, "") or "").strip()
+
+    def ident(self, name: str) -> str:
+        value = self.text(name)
+        if not ID_RE.match(value):
+            raise self.error(name, f"'{value}' is not a valid id (a-z, 0-9 and '-')")
+        return value
+
+    def str_list(self, name: str) -> list[str]:
+        values = self.get(name, list, required=False, default=[])
+        if not all(isinstance(v, str) for v in values):
+            raise self.error(name, "should be a list of strings")
+        return values
+
+    def finish(self) -> None:
+        unknown = sorted(set(self.data) - self.seen)
+        if unknown:
+            raise self.error(unknown[0], "unknown field")
+
+
+Text = tuple[str, str, str]  # (message context, English source, note for translators)
+
+
+@dataclass
+class Step:
+    """Every step: a stable id, a picture with its description, and its own fields."""
+
+    type: ClassVar[str] = ""
+    interactive: ClassVar[bool] = False
+    id: str
+    picture: str
+    alt: str
+    context: str  # course/lesson/step
+
+    @classmethod
+    def read(cls, r: _Reader, base: dict) -> Step:
+        raise NotImplementedError
+
+    def texts(self) -> Iterator[Text]:
+        yield f"{self.context}/alt", self.alt, "Description of the step's picture, read by screen readers."
+
+    def tasks(self) -> Iterator[str]:
+        return iter(())
+
+
+STEP_TYPES: dict[str, type[Step]] = {}
+
+
+def step_type(cls: type[Step]) -> type[Step]:
+    """Register a step type; the sims add theirs (`tap`, `practice`) through this registry."""
+    STEP_TYPES[cls.type] = cls
+    return cls
+
+
+@step_type
+@dataclass
+class Explain(Step):
+    type: ClassVar[str] = "explain"
+    text: str = ""
+    terms: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, r: _Reader, base: dict) -> Explain:
+        return cls(**base, text=r.text("text"), terms=r.str_list("terms"))
+
+    def texts(self) -> Iterator[Text]:
+        yield f"{self.context}/text", self.text, "Step text: short plain sentences; a blank line separates paragraphs."
+        yield from super().texts()
+
+
+@dataclass
+class Option:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+    context: str
+
+
+@step_type
+@dataclass
+class Choose(Step):
+    type: ClassVar[str] = "choose"
+    interactive: ClassVar[bool] = True
+    question: str = ""
+    options: list[Option] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, r: _Reader, base: dict) -> Choose:
+        raw = r.get("options", list)
+        if not 2 <= len(raw) <= 5:
+            raise r.error("options", "needs 2 to 5 options")
+        options: list[Option] = []
+        for n, item in enumerate(raw):
+            o = _Reader(item, r.path, r.step, f"options[{n}].")
+            oid = o.ident("id")
+            correct = o.get("correct", bool, required=False, default=False)
+            feedback = o.text("feedback", required=not correct)
+            option = Option(oid, o.text("text"), correct, feedback, f"{base['context']}/option/{oid}")
+            o.finish()
+            if any(p.id == oid for p in options):
+                raise r.error(f"options[{n}].id", f"duplicate option id '{oid}'")
+            options.append(option)
+        if sum(o.correct for o in options) != 1:
+            raise r.error("options", "exactly one option must have correct = true")
+        return cls(**base, question=r.text("question"), options=options, terms=r.str_list("terms"))
+
+    def texts(self) -> Iterator[Text]:
+        yield f"{self.context}/question", self.question, "A question with several answers to choose from."
+        for o in self.options:
+            yield f"{o.context}/text", o.text, "One answer to choose (a button)."
+            if o.feedback:
+                yield f"{o.context}/feedback", o.feedback, "Shown when she picks this wrong answer: kind, says why and what is right."
+        yield from super().texts()
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass
+class Lesson:
+    course: str
+    id: str
+    title: str
+    summary: str
+    steps: list[Step]
+    path: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.course}/{self.id}"
+
+    @classmethod
+    def from_dict(cls, data: dict, course: str, lesson_id: str, path: str) -> Lesson:
+        r = _Reader(data, path)
+        title, summary = r.text("title"), r.text("summary")
+        raw_steps = r.get("steps", list)
+        r.finish()
+        if not raw_steps:
+            raise r.error("steps", "a lesson needs at least one step")
+        steps: list[Step] = []
+        for n, item in enumerate(raw_steps):
+            label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else f"#{n + 1}"
+            s = _Reader(item, path, label)
+            sid = s.ident("id")
+            if any(p.id == sid for p in steps):
+                raise s.error("id", f"duplicate step id '{sid}'")
+            kind = s.text("type")
+            if kind not in STEP_TYPES:
+                raise s.error("type", f"unknown step type '{kind}' (known: {', '.join(sorted(STEP_TYPES))})")
+            base = {
+                "id": sid,
+                "picture": s.text("picture"),
+                "alt": s.text("alt"),
+                "context": f"{course}/{lesson_id}/{sid}",
+            }
+            s.seen.add("type")
+            step = STEP_TYPES[kind].read(s, base)
+            s.finish()
+            steps.append(step)
+        return cls(course, lesson_id, title, summary, steps, path)
+
+    def texts(self) -> Iterator[Text]:
+        yield f"{self.key}/title", self.title, "Lesson title (short)."
+        yield f"{self.key}/summary", self.summary, "One sentence: what she learns in this lesson."
+        for step in self.steps:
+            yield from step.texts()
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def index(self, step_id: str) -> int:
+        return next(i for i, s in enumerate(self.steps) if s.id == step_id)
+
+
+@dataclass
+class Course:
+    id: str
+    title: str
+    description: str
+    icon: str
+    order: int
+    lessons: list[Lesson]
+    path: str
+
+    def texts(self) -> Iterator[Text]:
+        yield f"{self.id}/title", self.title, "Course title (one or two words)."
+        yield f"{self.id}/description", self.description, "One sentence about the course."
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
+
+
+@dataclass
+class Term:
+    key: str
+    fi: str
+    en: str
+    note: str
+
+    @property
+    def context(self) -> str:
+        return f"glossary/{self.key}"
+
+
+@dataclass
+class Glossary:
+    terms: dict[str, Term]
+    by_finnish: dict[str, Term]
+
+    @classmethod
+    def from_dict(cls, data: dict, path: str) -> Glossary:
+        r = _Reader(data, path)
+        raw = r.get("terms", dict)
+        r.finish()
+        terms: dict[str, Term] = {}
+        for key, item in raw.items():
+            t = _Reader(item, path, None, f"terms.{key}.")
+            if not ID_RE.match(key):
+                raise t.error("", f"'{key}' is not a valid key")
+            terms[key] = Term(key, t.text("fi"), t.text("en"), t.text("note", required=False))
+            t.finish()
+        return cls(terms, {t.fi: t for t in terms.values()})
+
+    def texts(self) -> Iterator[Text]:
+        for t in self.terms.values():
+            note = f"Glossary: the meaning of the Finnish label “{t.fi}”. Use this same translation everywhere."
+            if t.note:
+                note += f" {t.note}"
+            yield t.context, t.en, note

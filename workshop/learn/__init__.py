@@ -1,0 +1,215 @@
+"""Learner views: language choice, home, the lesson player, her own progress, asking for help."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from .. import i18n
+from ..extensions import db
+from ..models import HelpRequest, Role, Status, utcnow
+from ..web import catalogue, current_enrollment, is_htmx, page_or_fragment
+from . import progress as prog
+
+bp = Blueprint("learn", __name__)
+
+LEARNER_ONLY = {"learn.home", "learn.my_progress", "learn.lesson", "learn.step", "learn.lesson_done", "learn.help"}
+
+
+class ActionForm(FlaskForm):
+    """Only the CSRF token: the answer and the idempotency key are read from the request."""
+
+
+@bp.before_request
+def learners_only():
+    if request.endpoint not in LEARNER_ONLY:
+        return None
+    if not current_user.is_authenticated:
+        from flask import current_app
+
+        return current_app.login_manager.unauthorized()
+    if current_user.role != Role.LEARNER:
+        abort(403)
+    if current_enrollment() is None:
+        return render_template("learn/no_group.html"), 403
+    return None
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        from ..auth import home_for
+
+        return redirect(home_for(current_user))
+    if i18n.chosen_locale() is None:
+        return render_template("learn/chooser.html", first_visit=True)
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/language", methods=["GET", "POST"])
+def language():
+    form = ActionForm()
+    if request.method == "POST":
+        code = request.form.get("locale")
+        if form.validate_on_submit() and code in i18n.LOCALES:
+            session["locale"] = code
+            if current_user.is_authenticated:
+                current_user.locale = code
+                db.session.commit()
+            target = request.form.get("next") or ""
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for("learn.index")
+            response = redirect(target, code=303)
+            response.set_cookie(i18n.LANG_COOKIE, code, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
+            return response
+        abort(400)
+    return render_template("learn/chooser.html", first_visit=False, next=request.args.get("next", ""))
+
+
+def _lesson_or_404(course_id: str, lesson_id: str):
+    lesson = catalogue().lesson(course_id, lesson_id)
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+@bp.route("/media/<path:filename>")
+def media(filename: str):
+    """Lesson pictures, from lessons/media (public: they hold nothing personal)."""
+    return send_from_directory(catalogue().root / "media", filename, max_age=60 * 60 * 24 * 7)
+
+
+@bp.route("/home")
+def home():
+    enrollment = current_enrollment()
+    merged = prog.statuses([e.id for e in current_user.enrollments])
+    week = None
+    this_week = []
+    workshop = enrollment.workshop
+    today = utcnow().date()
+    if workshop.starts_on <= today <= workshop.ends_on:
+        week = (today - workshop.starts_on).days // 7 + 1
+        this_week = [
+            catalogue().lesson(a.course, a.lesson) for a in workshop.assignments if a.week == week
+        ]
+        this_week = [lesson for lesson in this_week if lesson is not None]
+    return render_template("learn/home.html", merged=merged, this_week=this_week, week=week, Status=Status)
+
+
+@bp.route("/my-progress")
+def my_progress():
+    merged = prog.statuses([e.id for e in current_user.enrollments])
+    return render_template("learn/progress.html", merged=merged, Status=Status)
+
+
+@bp.route("/learn/<course_id>/<lesson_id>/")
+def lesson(course_id: str, lesson_id: str):
+    lesson = _lesson_or_404(course_id, lesson_id)
+    progress = prog.find_progress(current_enrollment(), lesson)
+    if progress and progress.status == Status.DONE and request.args.get("again") is None:
+        return redirect(url_for("learn.lesson_done", course_id=course_id, lesson_id=lesson_id))
+    step_id = lesson.steps[0].id if request.args.get("again") is not None else prog.resume_step(progress, lesson)
+    return redirect(url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=step_id))
+
+
+def _render_step(lesson, step, *, feedback=None, answered=None, status=200):
+    index = lesson.index(step.id)
+    previous = lesson.steps[index - 1] if index > 0 else None
+    following = lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None
+    next_url = (
+        url_for("learn.step", course_id=lesson.course, lesson_id=lesson.id, step_id=following.id)
+        if following else url_for("learn.lesson_done", course_id=lesson.course, lesson_id=lesson.id)
+    )
+    url = url_for("learn.step", course_id=lesson.course, lesson_id=lesson.id, step_id=step.id)
+    context = dict(
+        lesson=lesson, step=step, number=index + 1, total=len(lesson.steps), previous=previous,
+        next_url=next_url, feedback=feedback, answered=answered, key=prog.new_key(), form=ActionForm(),
+        glossary=catalogue().glossary, step_url=url,
+    )
+    return page_or_fragment("learn/step.html", "learn/_step.html", push_url=url, status=status, **context)
+
+
+@bp.route("/learn/<course_id>/<lesson_id>/<step_id>", methods=["GET", "POST"])
+def step(course_id: str, lesson_id: str, step_id: str):
+    lesson = _lesson_or_404(course_id, lesson_id)
+    step = lesson.step(step_id)
+    if step is None:
+        abort(404)
+    enrollment = current_enrollment()
+    if request.method == "GET":
+        answered = None
+        option_id = request.args.get("answered")
+        if option_id and getattr(step, "option", None):
+            option = step.option(option_id)
+            if option is not None and option.correct:
+                answered = option
+        return _render_step(lesson, step, answered=answered)
+
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    key = prog.valid_key(request.form.get("key"))
+    if key is None:
+        abort(400)
+    if step.type == "choose":
+        option = step.option(request.form.get("answer", ""))
+        if option is None:
+            return _render_step(lesson, step, feedback=_("Please choose one answer."), status=200)
+        prog.record(enrollment, lesson, step.id, kind="answer", key=key, answer=option.id,
+                    correct=option.correct, completes_step=option.correct)
+        if not option.correct:
+            return _render_step(lesson, step, feedback=i18n.lesson_text(f"{option.context}/feedback", option.feedback))
+        return redirect(url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=step.id,
+                                answered=option.id), code=303)
+    prog.record(enrollment, lesson, step.id, kind="next", key=key, completes_step=True)
+    index = lesson.index(step.id)
+    if index + 1 < len(lesson.steps):
+        target = url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=lesson.steps[index + 1].id)
+    else:
+        target = url_for("learn.lesson_done", course_id=course_id, lesson_id=lesson_id)
+    return redirect(target, code=303)
+
+
+@bp.route("/learn/<course_id>/<lesson_id>/done")
+def lesson_done(course_id: str, lesson_id: str):
+    lesson = _lesson_or_404(course_id, lesson_id)
+    progress = prog.find_progress(current_enrollment(), lesson)
+    if progress is None or progress.status != Status.DONE:
+        return redirect(url_for("learn.lesson", course_id=course_id, lesson_id=lesson_id))
+    course = catalogue().course(course_id)
+    position = course.lessons.index(lesson)
+    following = course.lessons[position + 1] if position + 1 < len(course.lessons) else None
+    url = url_for("learn.lesson_done", course_id=course_id, lesson_id=lesson_id)
+    return page_or_fragment("learn/done.html", "learn/_done.html", push_url=url,
+                            lesson=lesson, course=course, following=following)
+
+
+@bp.route("/help", methods=["POST"])
+def help():
+    """'I need help': the instructor sees it in her class view. One open request per learner."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    enrollment = current_enrollment()
+    course_id, lesson_id, step_id = (request.form.get(k, "")[:64] for k in ("course", "lesson", "step"))
+    lesson = catalogue().lesson(course_id, lesson_id)
+    if lesson is None or lesson.step(step_id) is None:
+        course_id = lesson_id = step_id = None
+    open_request = db.session.scalar(
+        db.select(HelpRequest).where(HelpRequest.enrollment_id == enrollment.id, HelpRequest.handled_at.is_(None))
+    )
+    if open_request is None:
+        open_request = HelpRequest(enrollment_id=enrollment.id)
+        db.session.add(open_request)
+    open_request.course, open_request.lesson, open_request.step = course_id, lesson_id, step_id
+    open_request.created_at = utcnow()
+    db.session.commit()
+    message = _("Your instructor has been told and will come to you soon.")
+    if is_htmx():
+        return render_template("_partials/help_sent.html", message=message)
+    flash(message, "help")
+    back = request.form.get("back") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("learn.home")
+    return redirect(back, code=303)

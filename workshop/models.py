@@ -1,0 +1,218 @@
+"""Core tables. Sims keep their own tables (sim_<name>_*) in their packages."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date, datetime, time, timezone
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+# Sign-in codes avoid letters and digits that are easy to confuse (0/O, 1/I/L, 5/S, 2/Z, 8/B).
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 8
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def normalise_code(raw: str) -> str:
+    """What she typed, as the code is stored: upper case, without spaces or dashes."""
+    return "".join(ch for ch in (raw or "").upper() if ch.isascii() and ch.isalnum())
+
+
+def digest(secret: str) -> str:
+    """SHA-256 of a high-entropy random secret (a code or a card token), so it can be looked up."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    INSTRUCTOR = "instructor"
+    COORDINATOR = "coordinator"
+
+
+class Status(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+workshop_instructors = sa.Table(
+    "workshop_instructors",
+    db.metadata,
+    sa.Column("workshop_id", sa.ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(16), index=True)
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    username: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    code_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    card_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime | None]
+
+    enrollments: Mapped[list[Enrollment]] = relationship(
+        back_populates="learner", cascade="all, delete-orphan", order_by="Enrollment.id"
+    )
+
+    # Flask-Login: the session stores id and version, so renewing a code or a password
+    # signs out every device that used the old one.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def is_learner(self) -> bool:
+        return self.role == Role.LEARNER
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.INSTRUCTOR, Role.COORDINATOR)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.session_version = (self.session_version or 1) + 1
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def issue_code(self) -> tuple[str, str]:
+        """A new personal code and card token; the old ones stop working. Returns both in clear once."""
+        code, token = new_code(), secrets.token_urlsafe(24)
+        self.code_digest = digest(code)
+        self.card_digest = digest(token)
+        self.session_version = (self.session_version or 1) + 1
+        return code, token
+
+
+class Workshop(db.Model):
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    location: Mapped[str] = mapped_column(sa.String(120))
+    weekday: Mapped[int] = mapped_column(sa.SmallInteger)  # 0 = Monday
+    start_time: Mapped[time]
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    instructors: Mapped[list[User]] = relationship(secondary=workshop_instructors, order_by="User.id")
+    enrollments: Mapped[list[Enrollment]] = relationship(
+        back_populates="workshop", cascade="all, delete-orphan", order_by="Enrollment.id"
+    )
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="workshop", cascade="all, delete-orphan", order_by="(Assignment.week, Assignment.id)"
+    )
+
+
+class Enrollment(db.Model):
+    __tablename__ = "enrollments"
+    __table_args__ = (sa.UniqueConstraint("workshop_id", "learner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    learner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="enrollments")
+    learner: Mapped[User] = relationship(back_populates="enrollments")
+    progress: Mapped[list[Progress]] = relationship(back_populates="enrollment", cascade="all, delete-orphan")
+
+
+class Assignment(db.Model):
+    """Which lessons a workshop works on, and in which week of its period (1 = the first week)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (sa.UniqueConstraint("workshop_id", "course", "lesson"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    course: Mapped[str] = mapped_column(sa.String(64))
+    lesson: Mapped[str] = mapped_column(sa.String(64))
+    week: Mapped[int] = mapped_column(sa.SmallInteger)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="assignments")
+
+
+class Progress(db.Model):
+    """A learner's place in one lesson, within one enrolment. Step ids, never positions."""
+
+    __tablename__ = "progress"
+    __table_args__ = (sa.UniqueConstraint("enrollment_id", "course", "lesson"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    course: Mapped[str] = mapped_column(sa.String(64))
+    lesson: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(16), default=Status.IN_PROGRESS)
+    current_step: Mapped[str | None] = mapped_column(sa.String(64))
+    steps_done: Mapped[list] = mapped_column(sa.JSON, default=list)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None]
+
+    enrollment: Mapped[Enrollment] = relationship(back_populates="progress")
+
+
+class StepEvent(db.Model):
+    """Append-only record of every answer, step completion and task attempt."""
+
+    __tablename__ = "step_events"
+    __table_args__ = (sa.UniqueConstraint("learner_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    course: Mapped[str] = mapped_column(sa.String(64))
+    lesson: Mapped[str] = mapped_column(sa.String(64))
+    step: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(16))  # next, answer, task
+    answer: Mapped[str | None] = mapped_column(sa.String(64))
+    correct: Mapped[bool | None]
+    idempotency_key: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class HelpRequest(db.Model):
+    __tablename__ = "help_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    course: Mapped[str | None] = mapped_column(sa.String(64))
+    lesson: Mapped[str | None] = mapped_column(sa.String(64))
+    step: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None]
+    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    enrollment: Mapped[Enrollment] = relationship()

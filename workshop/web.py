@@ -1,0 +1,173 @@
+"""What every blueprint shares: the signed-in user, template helpers, htmx, errors."""
+from __future__ import annotations
+
+from functools import wraps
+from pathlib import Path
+
+from flask import Flask, abort, current_app, g, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from . import i18n
+from .extensions import db, login_manager
+from .models import Enrollment, User, Workshop, utcnow
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    uid, _sep, version = user_id.partition(":")
+    if not uid.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(uid))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user
+
+
+def catalogue():
+    return current_app.extensions["askel_catalogue"]
+
+
+def is_htmx() -> bool:
+    """An htmx request for a fragment (a history restore wants the whole page)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+
+
+def page_or_fragment(template: str, fragment: str, push_url: str | None = None, status: int = 200, **context):
+    """A URL that serves both the whole page and its htmx fragment; it says so with Vary."""
+    if is_htmx():
+        response = make_response(render_template(fragment, **context), status)
+        if push_url:
+            response.headers["HX-Push-Url"] = push_url
+    else:
+        response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def current_enrollment(user: User | None = None) -> Enrollment | None:
+    """The learner's enrolment that is running now, else her latest one. Cached for the request."""
+    user = user or current_user
+    if not getattr(user, "is_authenticated", False) or not user.is_learner:
+        return None
+    if "enrollment" not in g:
+        enrollments = (
+            db.session.query(Enrollment)
+            .join(Workshop)
+            .filter(Enrollment.learner_id == user.id)
+            .order_by(Workshop.ends_on.desc(), Enrollment.id.desc())
+            .all()
+        )
+        today = utcnow().date()
+        running = [e for e in enrollments if e.workshop.starts_on <= today <= e.workshop.ends_on]
+        g.enrollment = (running or enrollments or [None])[0]
+        g.workshop_language = g.enrollment.workshop.language if g.enrollment else None
+    return g.enrollment
+
+
+def role_required(*roles: str):
+    """Authorisation for a whole blueprint: its before_request calls this once."""
+
+    def check():
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if current_user.role not in roles:
+            abort(403)
+        return None
+
+    return check
+
+
+def static_url(filename: str) -> str:
+    """A versioned static URL, so files can be cached for a year and still change."""
+    versions = current_app.extensions.setdefault("askel_static_versions", {})
+    if filename not in versions:
+        import hashlib
+
+        path = Path(current_app.static_folder) / filename
+        versions[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "0"
+    return url_for("static", filename=filename, v=versions[filename])
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.sign_in"
+    login_manager.session_protection = "basic"
+    login_manager.login_message = None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import redirect, session
+
+        if request.method == "GET":
+            session["next"] = request.full_path if request.query_string else request.path
+        if is_htmx():
+            response = make_response("", 401)
+            response.headers["HX-Redirect"] = url_for("auth.sign_in")
+            return response
+        return redirect(url_for("auth.sign_in"))
+
+    app.jinja_env.globals.update(static_url=static_url, lt=i18n.lesson_text)
+
+    @app.template_filter("paragraphs")
+    def paragraphs(text: str) -> list[str]:
+        """Plain lesson text: a blank line separates paragraphs; never HTML."""
+        return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+
+    @app.context_processor
+    def template_helpers():
+        locale = i18n.current_locale()
+        return {
+            "locale": locale,
+            "text_dir": i18n.direction(locale),
+            "language_names": i18n.NAMES,
+            "locales": i18n.LOCALES,
+            "catalogue": catalogue(),
+        }
+
+    def error_page(status: int, title: str, message: str):
+        response = make_response(
+            render_template("errors/error.html", status=status, title=title, message=message), status
+        )
+        return response
+
+    @app.errorhandler(400)
+    def bad_request(e):
+        return error_page(400, _("Something was wrong with that request"), _("Please go back and try again."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return error_page(
+            400,
+            _("This page was open for too long"),
+            _("Please go back, reload the page and try again. Nothing you saved is lost."),
+        )
+
+    @app.errorhandler(403)
+    def forbidden(e):
+        return error_page(403, _("This page is not for you"), _("You do not have access to this page."))
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return error_page(404, _("Page not found"), _("This page does not exist. Go back to the start page."))
+
+    @app.errorhandler(405)
+    def not_allowed(e):
+        return error_page(405, _("Something was wrong with that request"), _("Please go back and try again."))
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return error_page(413, _("That was too much at once"), _("The text or file is too large. Please make it shorter."))
+
+    @app.errorhandler(429)
+    def too_many(e):
+        return error_page(
+            429,
+            _("Too many tries"),
+            _("Please wait a few minutes and try again, or ask your instructor for help."),
+        )
+
+    @app.errorhandler(500)
+    def server_error(e):
+        db.session.rollback()
+        return error_page(500, _("Something went wrong on our side"), _("Please try again. If it happens again, tell your instructor."))
