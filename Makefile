@@ -1,0 +1,52 @@
+# Askel: the README's commands. `make run` serves the site with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+AXE    := .cache/axe-core/axe.min.js
+AXE_VERSION := 4.14.1
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := workshop
+
+.PHONY: run test install i18n translations check-content bench clean
+
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo-data --if-empty
+	@echo "Askel is at http://$(HOST):$(PORT)/  (sign-ins above, and in instance/demo-sign-ins.txt)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install translations $(AXE)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# Compile the gettext catalogs (.mo files are built, never committed).
+translations: install
+	$(BIN)/flask i18n compile
+
+# After changing a string or a lesson: extract the templates, update every catalog, compile.
+i18n: install
+	$(BIN)/flask i18n all
+
+check-content: install
+	$(BIN)/flask check-content
+
+# axe-core for the accessibility tests, from the npm registry (pinned), into an ignored cache.
+$(AXE):
+	@mkdir -p .cache/axe-core
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd .cache/axe-core && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+	  tar -xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js package/LICENSE && \
+	  mv package/axe.min.js package/LICENSE . && rm -rf package axe-core-$(AXE_VERSION).tgz; \
+	else echo "npm not found: accessibility tests will be skipped"; fi
+
+clean:
+	rm -rf $(VENV) .cache instance/askel.sqlite3*
