@@ -31,13 +31,14 @@ def po_path(locale: str, domain: str) -> Path:
     return TRANSLATIONS / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
-def extract() -> None:
+def extract(root: Path = ROOT, out_dir: Path = TRANSLATIONS) -> None:
+    """Write <out_dir>/messages.pot and lessons.pot from the sources under root."""
     cwd = os.getcwd()
-    os.chdir(ROOT)  # locations in the .pot files are relative to the project
+    os.chdir(root)  # locations in the .pot files are relative to the project
     try:
         for domain, mapping in DOMAINS.items():
             _babel(
-                "extract", "-F", mapping.name, "-o", str(pot_path(domain).relative_to(ROOT)),
+                "extract", "-F", mapping.name, "-o", str(out_dir / f"{domain}.pot"),
                 "--sort-by-file", "--no-wrap", "-k", "_l", "-k", "lazy_gettext",
                 "--add-comments", "TRANSLATORS:", "--project", "Askel", "--copyright-holder", COPYRIGHT,
                 ".",

@@ -130,7 +130,7 @@ def _render_step(lesson, step, *, feedback=None, answered=None, status=200):
     return page_or_fragment("learn/step.html", "learn/_step.html", push_url=url, status=status, **context)
 
 
-@bp.route("/learn/<course_id>/<lesson_id>/<step_id>", methods=["GET", "POST"])
+@bp.route("/learn/<course_id>/<lesson_id>/steps/<step_id>", methods=["GET", "POST"])
 def step(course_id: str, lesson_id: str, step_id: str):
     lesson = _lesson_or_404(course_id, lesson_id)
     step = lesson.step(step_id)

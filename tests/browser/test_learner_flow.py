@@ -1,0 +1,98 @@
+"""What a learner does, in a real browser: sign in with her code, do a lesson, come back to it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def lesson(app, course="start", lesson_id="01-welcome"):
+    return app.extensions["askel_catalogue"].lesson(course, lesson_id)
+
+
+def sign_in(page, base: str, code: str) -> None:
+    page.goto(f"{base}/sign-in")
+    page.fill("input[name=code]", code)
+    page.click("form[action='/sign-in'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/home$"))
+
+
+def do_lesson(page, the_lesson) -> None:
+    """Tap through every step: Next on explanations, the right answer (after one wrong one) on questions."""
+    page.click(f"a[href='/learn/{the_lesson.course}/{the_lesson.id}/']")
+    page.wait_for_selector("#player")
+    page.evaluate("window.__sameDocument = true")  # gone after any full page load
+    for n, step in enumerate(the_lesson.steps, start=1):
+        page.wait_for_url(re.compile(rf".*/steps/{step.id}$"))
+        assert page.locator("progress.steps-bar").get_attribute("value") == str(n)
+        assert page.locator(".picture img").count() == 1
+        if step.type == "choose":
+            wrong = next(o for o in step.options if not o.correct)
+            page.click(f"button[name=answer][value='{wrong.id}']")
+            page.wait_for_selector(".feedback-wrong")
+            right = next(o for o in step.options if o.correct)
+            page.click(f"button[name=answer][value='{right.id}']")
+            page.wait_for_selector(".feedback-right")
+            page.click(".step-nav a.button-primary")
+        else:
+            page.click(".step-nav button.button-primary")
+    page.wait_for_url(re.compile(rf".*/{the_lesson.id}/done$"))
+    page.wait_for_selector(".done")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_somali_learner_completes_a_lesson_on_a_phone(app, factory, live_server, browser, javascript):
+    workshop = factory.workshop("so")
+    _uid, code, _ = factory.learner(workshop, name="Amina")
+    context = browser.new_context(**PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(live_server + "/")
+    page.click("button[value=so]")  # the first-visit chooser
+    page.wait_for_url(re.compile(r".*/sign-in$"))
+    assert page.evaluate("document.documentElement.lang") == "so"
+    sign_in(page, live_server, code)
+    the_lesson = lesson(app)
+    do_lesson(page, the_lesson)
+    if javascript:  # htmx swapped the steps: the page was never reloaded
+        assert page.evaluate("window.__sameDocument === true")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing wider than the phone
+    page.click("form[action='/sign-out'] button")
+    page.wait_for_url(re.compile(r".*/signed-out$"))
+    sign_in(page, live_server, code)
+    status = page.locator(f"a[href='/learn/start/01-welcome/'] .status")
+    assert "status-done" in status.get_attribute("class")
+    page.screenshot(path=f"test-results/so-home-{'js' if javascript else 'nojs'}.png", full_page=True)
+    context.close()
+
+
+def test_arabic_player_is_right_to_left(app, factory, live_server, browser):
+    workshop = factory.workshop("ar")
+    _uid, code, _ = factory.learner(workshop, name="Fatima")
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, code)
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    page.click("a[href='/learn/start/01-welcome/']")
+    page.wait_for_selector("#player")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    # the Next button sits on the left in Arabic, the Back/Home button on the right
+    nxt = page.locator(".step-nav .button-primary").bounding_box()
+    back = page.locator(".step-nav a.button").first.bounding_box()
+    assert nxt["x"] < back["x"]
+    page.screenshot(path="test-results/ar-step.png", full_page=True)
+    context.close()
+
+
+def test_help_button_over_htmx(app, factory, live_server, browser):
+    _uid, code, _ = factory.learner(factory.workshop("so"), name="Hodan", locale="en")
+    page = browser.new_context(**PHONE).new_page()
+    sign_in(page, live_server, code)
+    page.click("a[href='/learn/start/01-welcome/']")
+    page.click(".help-area button")
+    page.wait_for_selector(".notice-help")
+    assert "instructor has been told" in page.inner_text(".notice-help")

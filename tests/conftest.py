@@ -1,0 +1,140 @@
+"""Shared fixtures: one app per test session on a migrated database, emptied after every test.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set (CI runs
+the suite both ways). The schema is made by the Alembic migrations, as in production.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from workshop import create_app
+from workshop.extensions import db as _db
+from workshop.extensions import limiter
+from workshop.models import Enrollment, Role, User, Workshop, utcnow
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _database_url(tmp: Path) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return url or f"sqlite:///{tmp / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app():
+    tmp = Path(tempfile.mkdtemp(prefix="askel-test-"))
+    os.environ["ASKEL_INSTANCE"] = str(tmp / "instance")
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp),
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            with _db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean(request):
+    """Empty every table and the rate-limit counters after each test that used the app."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        _db.session.remove()
+        with _db.engine.begin() as conn:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+
+
+def csrf_token(client, path: str = "/sign-in") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class Factory:
+    """Makes groups, learners and staff; returns learners' codes in clear text."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def workshop(self, language="so", name="Test group", instructor=None) -> int:
+        from datetime import time, timedelta
+
+        with self.app.app_context():
+            today = utcnow().date()
+            w = Workshop(name=name, language=language, location="Itäkeskus", weekday=1, start_time=time(10),
+                         starts_on=today - timedelta(days=7), ends_on=today + timedelta(days=100))
+            if instructor:
+                w.instructors.append(_db.session.get(User, instructor))
+            _db.session.add(w)
+            _db.session.commit()
+            return w.id
+
+    def learner(self, workshop_id: int, name="Amina", locale=None) -> tuple[int, str, str]:
+        with self.app.app_context():
+            user = User(role=Role.LEARNER, display_name=name, locale=locale)
+            code, token = user.issue_code()
+            _db.session.add(user)
+            _db.session.add(Enrollment(workshop_id=workshop_id, learner=user))
+            _db.session.commit()
+            return user.id, code, token
+
+    def staff(self, username="deeqa", role=Role.INSTRUCTOR, password="correct horse battery") -> int:
+        with self.app.app_context():
+            user = User(role=role, display_name=username.title(), username=username)
+            user.set_password(password)
+            _db.session.add(user)
+            _db.session.commit()
+            return user.id
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(app)
+
+
+def sign_in(client, code: str, **extra):
+    token = csrf_token(client, "/sign-in")
+    return client.post("/sign-in", data={"code": code, "csrf_token": token, **extra})
+
+
+@pytest.fixture
+def learner_client(app, factory):
+    """A signed-in Somali learner in her group: (client, user id, code)."""
+    workshop = factory.workshop("so")
+    uid, code, _token = factory.learner(workshop)
+    client = app.test_client()
+    assert sign_in(client, code).status_code == 303
+    return client, uid, code

@@ -1,0 +1,67 @@
+"""Translations: complete in every locale, and the committed templates equal a fresh extraction."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from workshop import i18n_tools
+from workshop.config import ROOT
+from workshop.i18n import LOCALES
+
+DOMAINS = ("messages", "lessons")
+
+
+def load(path: Path):
+    with path.open("rb") as fh:
+        return read_po(fh)
+
+
+@pytest.mark.parametrize("domain", DOMAINS)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_catalog_is_complete(locale, domain):
+    catalog = load(ROOT / "translations" / locale / "LC_MESSAGES" / f"{domain}.po")
+    template = load(ROOT / "translations" / f"{domain}.pot")
+    have = {(m.context, m.id): m for m in catalog if m.id}
+    missing = [f"{c or ''}|{i}" for (c, i) in ((m.context, m.id) for m in template if m.id) if (c, i) not in have]
+    untranslated = [f"{m.context or ''}|{m.id}" for m in have.values() if not m.string or m.fuzzy]
+    assert not missing, f"{locale}/{domain}: not in the catalog (run `make i18n`): {missing[:10]}"
+    assert not untranslated, f"{locale}/{domain}: missing or fuzzy translations: {untranslated[:10]}"
+
+
+@pytest.mark.parametrize("locale", ("so", "ar", "fi"))
+def test_placeholders_and_paragraphs_are_kept(locale):
+    import re
+
+    for domain in DOMAINS:
+        for m in load(ROOT / "translations" / locale / "LC_MESSAGES" / f"{domain}.po"):
+            if not m.id or not m.string:
+                continue
+            assert sorted(re.findall(r"%\(\w+\)s", m.id)) == sorted(re.findall(r"%\(\w+\)s", m.string)), m.id
+            assert m.id.count("\n\n") == m.string.count("\n\n"), f"{locale} {m.context}: paragraphs differ"
+
+
+def test_templates_equal_a_fresh_extraction(tmp_path):
+    """A string or lesson changed without `make i18n` would hide from translators: fail instead."""
+    work = tmp_path / "project"
+    for name in ("workshop", "templates", "lessons"):
+        shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__", "migrations"))
+    for name in ("babel.cfg", "babel-lessons.cfg"):
+        shutil.copy(ROOT / name, work / name)
+    i18n_tools.extract(root=work, out_dir=work)
+    for domain in DOMAINS:
+        fresh = {(m.context, m.id): sorted(m.auto_comments) for m in load(work / f"{domain}.pot") if m.id}
+        committed = {(m.context, m.id): sorted(m.auto_comments) for m in load(ROOT / "translations" / f"{domain}.pot") if m.id}
+        assert fresh.keys() - committed.keys() == set(), f"{domain}.pot is stale: new strings, run `make i18n`"
+        assert committed.keys() - fresh.keys() == set(), f"{domain}.pot is stale: removed strings, run `make i18n`"
+        assert fresh == committed, f"{domain}.pot is stale: translator notes changed, run `make i18n`"
+
+
+def test_every_so_and_ar_entry_is_marked_for_native_review():
+    for locale in ("so", "ar"):
+        for domain in DOMAINS:
+            for m in load(ROOT / "translations" / locale / "LC_MESSAGES" / f"{domain}.po"):
+                if m.id and m.string and not m.user_comments:
+                    pytest.fail(f"{locale}/{domain} {m.context}|{m.id}: no reviewer note")

@@ -1,0 +1,228 @@
+"""The lesson player: steps, answers, feedback, idempotent progress, resume, htmx fragments."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event
+
+from tests.conftest import CSRF_RE, sign_in
+from workshop.extensions import db
+from workshop.models import Progress, StepEvent
+
+KEY_RE = re.compile(r'name="key" value="([^"]+)"')
+
+
+def form_fields(html: str) -> dict:
+    return {"csrf_token": CSRF_RE.search(html).group(1), "key": KEY_RE.search(html).group(1)}
+
+
+def catalogue(app):
+    return app.extensions["askel_catalogue"]
+
+
+def first_choose(lesson):
+    return next(s for s in lesson.steps if s.type == "choose")
+
+
+def complete_lesson(client, lesson) -> None:
+    """Walk through every step as a learner would: Next on explain steps, the right answer on questions."""
+    url = f"/learn/{lesson.course}/{lesson.id}/"
+    page = client.get(url, follow_redirects=True)
+    for step in lesson.steps:
+        assert page.request.path.endswith(f"/{step.id}"), page.request.path
+        fields = form_fields(page.get_data(as_text=True))
+        if step.type == "choose":
+            right = next(o for o in step.options if o.correct)
+            page = client.post(page.request.path, data={**fields, "answer": right.id}, follow_redirects=True)
+            assert "Right!" in page.get_data(as_text=True)
+            next_link = re.search(r'class="button button-primary" href="([^"]+)"', page.get_data(as_text=True)).group(1)
+            page = client.get(next_link, follow_redirects=True)
+        else:
+            page = client.post(page.request.path, data=fields, follow_redirects=True)
+    assert page.request.path.endswith("/done")
+    assert "Well done!" in page.get_data(as_text=True)
+
+
+def test_step_page_shows_counter_picture_and_navigation(app, learner_client):
+    client, _uid, _ = learner_client
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    page = client.get(f"/learn/start/01-welcome/steps/{lesson.steps[1].id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f"Step 2 of {len(lesson.steps)}" in html
+    assert f'src="/media/{lesson.steps[1].picture}"' in html
+    assert f'href="/learn/start/01-welcome/steps/{lesson.steps[0].id}"' in html  # back
+    assert "I need help" in html
+
+
+def test_completing_a_lesson_marks_it_done_and_survives_a_new_session(app, factory):
+    workshop = factory.workshop()
+    uid, code, _ = factory.learner(workshop)
+    client = app.test_client()
+    sign_in(client, code)
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    complete_lesson(client, lesson)
+    with app.app_context():
+        progress = db.session.scalar(db.select(Progress))
+        assert progress.status == "done" and set(progress.steps_done) == {s.id for s in lesson.steps}
+    other_device = app.test_client()
+    sign_in(other_device, code)
+    home = other_device.get("/home").get_data(as_text=True)
+    block = home.split('href="/learn/start/01-welcome/"')[1].split("</a>")[0]
+    assert "Done" in block
+    assert other_device.get("/learn/start/01-welcome/").headers["Location"].endswith("/done")
+
+
+def test_wrong_answer_gets_its_feedback_and_a_retry(app, learner_client):
+    client, _uid, _ = learner_client
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    step = first_choose(lesson)
+    url = f"/learn/start/01-welcome/steps/{step.id}"
+    wrong = next(o for o in step.options if not o.correct)
+    response = client.post(url, data={**form_fields(client.get(url).get_data(as_text=True)), "answer": wrong.id})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert wrong.feedback.split(".")[0].replace('"', "&#34;") in html
+    assert 'name="answer"' in html  # she can try again
+    with app.app_context():
+        event_ = db.session.scalar(db.select(StepEvent))
+        assert event_.correct is False and event_.answer == wrong.id
+
+
+def test_missing_answer_is_explained(app, learner_client):
+    client, _uid, _ = learner_client
+    step = first_choose(catalogue(app).lesson("start", "01-welcome"))
+    url = f"/learn/start/01-welcome/steps/{step.id}"
+    response = client.post(url, data=form_fields(client.get(url).get_data(as_text=True)))
+    assert "Please choose one answer." in response.get_data(as_text=True)
+
+
+def test_same_idempotency_key_records_one_event(app, learner_client):
+    client, _uid, _ = learner_client
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    url = f"/learn/start/01-welcome/steps/{lesson.steps[0].id}"
+    fields = form_fields(client.get(url).get_data(as_text=True))
+    first = client.post(url, data=fields)
+    second = client.post(url, data=fields)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(StepEvent.id))) == 1
+
+
+def test_same_answer_twice_with_one_key_records_one_event(app, learner_client):
+    client, _uid, _ = learner_client
+    step = first_choose(catalogue(app).lesson("start", "01-welcome"))
+    url = f"/learn/start/01-welcome/steps/{step.id}"
+    fields = form_fields(client.get(url).get_data(as_text=True))
+    right = next(o for o in step.options if o.correct)
+    for _ in range(3):
+        assert client.post(url, data={**fields, "answer": right.id}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(StepEvent.id))) == 1
+
+
+def test_a_bad_idempotency_key_is_refused(app, learner_client):
+    client, _uid, _ = learner_client
+    url = f"/learn/start/01-welcome/steps/{catalogue(app).lesson('start', '01-welcome').steps[0].id}"
+    fields = form_fields(client.get(url).get_data(as_text=True))
+    assert client.post(url, data={**fields, "key": "x"}).status_code == 400
+
+
+def test_resume_where_she_left_off(app, learner_client):
+    client, _uid, _ = learner_client
+    lesson = catalogue(app).lesson("start", "02-steps")
+    url = f"/learn/start/02-steps/steps/{lesson.steps[0].id}"
+    client.post(url, data=form_fields(client.get(url).get_data(as_text=True)))
+    resume = client.get("/learn/start/02-steps/")
+    assert resume.headers["Location"].endswith(f"/{lesson.steps[1].id}")
+
+
+def test_htmx_gets_only_the_step_and_vary_is_set(app, learner_client):
+    client, _uid, _ = learner_client
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    url = f"/learn/start/01-welcome/steps/{lesson.steps[0].id}"
+    full = client.get(url)
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert "HX-Request" in full.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
+    assert "<html" in full.get_data(as_text=True)
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and 'id="player"' in body
+    assert fragment.headers["HX-Push-Url"] == url
+    assert len(fragment.data) <= 8 * 1024  # the next-step budget, before compression
+
+
+def test_history_restore_gets_the_whole_page(app, learner_client):
+    client, _uid, _ = learner_client
+    url = f"/learn/start/01-welcome/steps/{catalogue(app).lesson('start', '01-welcome').steps[0].id}"
+    response = client.get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in response.get_data(as_text=True)
+
+
+def test_unknown_lesson_or_step_is_a_friendly_404(learner_client):
+    client, _uid, _ = learner_client
+    for path in ["/learn/nope/01/", "/learn/start/01-welcome/steps/not-a-step", "/learn/start/nope/x"]:
+        response = client.get(path)
+        assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
+
+
+def test_a_learner_never_sees_another_learners_progress(app, factory):
+    workshop = factory.workshop()
+    _a, code_a, _ = factory.learner(workshop, name="Amina")
+    _b, code_b, _ = factory.learner(workshop, name="Hodan")
+    a, b = app.test_client(), app.test_client()
+    sign_in(a, code_a)
+    sign_in(b, code_b)
+    complete_lesson(a, catalogue(app).lesson("start", "01-welcome"))
+    home_b = b.get("/home").get_data(as_text=True)
+    assert "Amina" not in home_b
+    block = home_b.split('href="/learn/start/01-welcome/"')[1].split("</a>")[0]
+    assert "Not started" in block
+    assert b.get("/learn/start/01-welcome/done").status_code == 302  # not done for her
+    progress_b = b.get("/my-progress").get_data(as_text=True)
+    assert "0 of 3 lessons done" in progress_b
+
+
+def test_step_page_needs_few_queries(app, learner_client):
+    client, _uid, _ = learner_client
+    url = f"/learn/start/01-welcome/steps/{catalogue(app).lesson('start', '01-welcome').steps[0].id}"
+    client.get(url)
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get(url)
+        client.get(url, headers={"HX-Request": "true"})
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) <= 12, statements  # two requests, at most 6 each
+
+
+def test_help_request_without_javascript(app, learner_client):
+    from workshop.models import HelpRequest
+
+    client, _uid, _ = learner_client
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    url = f"/learn/start/01-welcome/steps/{lesson.steps[2].id}"
+    token = CSRF_RE.search(client.get(url).get_data(as_text=True)).group(1)
+    data = {"csrf_token": token, "course": "start", "lesson": "01-welcome", "step": lesson.steps[2].id, "back": url}
+    response = client.post("/help", data=data, follow_redirects=True)
+    assert "Your instructor has been told" in response.get_data(as_text=True)
+    client.post("/help", data=data)  # pressing twice keeps one open request
+    with app.app_context():
+        requests = db.session.scalars(db.select(HelpRequest)).all()
+        assert len(requests) == 1 and requests[0].step == lesson.steps[2].id
+
+
+def test_help_request_over_htmx_returns_the_confirmation_only(app, learner_client):
+    client, _uid, _ = learner_client
+    token = CSRF_RE.search(client.get("/home").get_data(as_text=True)).group(1)
+    response = client.post("/help", data={"csrf_token": token}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
+    assert "Your instructor has been told" in response.get_data(as_text=True)
