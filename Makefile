@@ -12,7 +12,7 @@ export FLASK_APP := workshop
 .PHONY: run test install i18n translations check-content bench clean
 
 run: install translations
-	$(BIN)/flask db upgrade
+	$(BIN)/flask db upgrade heads
 	$(BIN)/flask demo-data --if-empty
 	@echo "Askel is at http://$(HOST):$(PORT)/  (sign-ins above, and in instance/demo-sign-ins.txt)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

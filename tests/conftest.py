@@ -44,7 +44,7 @@ def app():
                 conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         from flask_migrate import upgrade
 
-        upgrade()
+        upgrade(revision="heads")  # every sim has its own migration branch
     yield app
     with app.app_context():
         _db.engine.dispose()
@@ -132,9 +132,9 @@ def sign_in(client, code: str, **extra):
 
 @pytest.fixture
 def learner_client(app, factory):
-    """A signed-in Somali learner in her group: (client, user id, code)."""
+    """A signed-in learner in a Somali group, reading English: (client, user id, code)."""
     workshop = factory.workshop("so")
-    uid, code, _token = factory.learner(workshop)
+    uid, code, _token = factory.learner(workshop, locale="en")  # English, so tests can read the words
     client = app.test_client()
     assert sign_in(client, code).status_code == 303
     return client, uid, code

@@ -39,7 +39,7 @@ def extract(root: Path = ROOT, out_dir: Path = TRANSLATIONS) -> None:
         for domain, mapping in DOMAINS.items():
             _babel(
                 "extract", "-F", mapping.name, "-o", str(out_dir / f"{domain}.pot"),
-                "--sort-by-file", "--no-wrap", "-k", "_l", "-k", "lazy_gettext",
+                "--sort-by-file", "--no-wrap", "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs", ".*",
                 "--add-comments", "TRANSLATORS:", "--project", "Askel", "--copyright-holder", COPYRIGHT,
                 ".",
             )

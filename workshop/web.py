@@ -90,6 +90,25 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=versions[filename])
 
 
+def fi_label(finnish: str, key: str | None = None):
+    """A Finnish label as the real service shows it, with its meaning in her language beside it.
+
+    The meaning comes from the project glossary (by key, or by the Finnish text itself), so a term
+    is translated the same way in every lesson and every sim.
+    """
+    from markupsafe import Markup, escape
+
+    glossary = catalogue().glossary
+    term = glossary.terms.get(key) if key else glossary.by_finnish.get(finnish)
+    if term is None:  # every label a learner meets needs its glossary entry
+        raise KeyError(f"'{key or finnish}' is not in the glossary")
+    label = Markup('<span class="fi" lang="fi">{}</span>').format(finnish)
+    if i18n.current_locale() == "fi":
+        return label
+    meaning = i18n.lesson_text(term.context, term.en)
+    return label + Markup(' <span class="gloss" lang="{}">{}</span>').format(i18n.current_locale(), escape(meaning))
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
     login_manager.session_protection = "basic"
@@ -107,7 +126,7 @@ def init_app(app: Flask) -> None:
             return response
         return redirect(url_for("auth.sign_in"))
 
-    app.jinja_env.globals.update(static_url=static_url, lt=i18n.lesson_text)
+    app.jinja_env.globals.update(static_url=static_url, lt=i18n.lesson_text, fi_label=fi_label)
 
     @app.template_filter("paragraphs")
     def paragraphs(text: str) -> list[str]:

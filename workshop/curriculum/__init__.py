@@ -3,10 +3,10 @@
 Knows nothing of Flask views: blueprints import from here, never the other way round.
 """
 from .loader import Catalogue, load_catalogue
-from .model import STEP_TYPES, Choose, ContentError, Course, Explain, Lesson, Option, Step, step_type
+from .model import STEP_TYPES, Choose, ContentError, Course, Explain, Lesson, Option, Practice, Step, Tap, Target, step_type
 from .tasks import TASKS, Result, task
 
 __all__ = [
     "Catalogue", "load_catalogue", "STEP_TYPES", "Choose", "ContentError", "Course", "Explain",
-    "Lesson", "Option", "Step", "step_type", "TASKS", "Result", "task",
+    "Lesson", "Option", "Practice", "Step", "Tap", "Target", "step_type", "TASKS", "Result", "task",
 ]

@@ -10,13 +10,15 @@ from pathlib import Path
 
 from .loader import read_toml
 from .model import Course, Glossary, Lesson, _Reader
+from .scenarios import read_scenario
 
 
 def extract_lessons(fileobj, keywords, comment_tags, options):
     path = Path(fileobj.name).resolve()
     if path.name == "glossary.toml":
-        root = path.parent
-        texts = Glossary.from_dict(read_toml(path, root), str(path.name)).texts()
+        texts = Glossary.from_dict(read_toml(path, path.parent), str(path.name)).texts()
+    elif path.parent.name == "scenarios":
+        texts = read_scenario(path, path.parent.parent.parent).texts()
     elif path.name == "course.toml":
         r = _Reader(read_toml(path, path.parent.parent), path.name)
         course = Course(path.parent.name, r.text("title"), r.text("description"), "", 0, [], path.name)

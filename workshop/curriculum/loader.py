@@ -77,11 +77,24 @@ def read_course(course_dir: Path, root: Path) -> Course:
 
 
 def load_catalogue(root: str | Path) -> Catalogue:
+    from .scenarios import read_scenario
+
     """Read and validate every course; raise ContentError on the first problem found."""
     root = Path(root)
-    glossary_path = root / "glossary.toml"
-    glossary = Glossary.from_dict(read_toml(glossary_path, root), _rel(glossary_path, root))
+    glossary = Glossary({}, {})
+    # The project glossary, plus any lessons/<course>/glossary.toml a course adds.
+    for glossary_path in [root / "glossary.toml", *sorted(root.glob("*/glossary.toml"))]:
+        if not glossary_path.is_file():
+            continue
+        part = Glossary.from_dict(read_toml(glossary_path, root), _rel(glossary_path, root))
+        for key in part.terms:
+            if key in glossary.terms:
+                raise ContentError(_rel(glossary_path, root), "defined twice", None, f"terms.{key}")
+        glossary.terms.update(part.terms)
+        glossary.by_finnish.update(part.by_finnish)
     courses = [read_course(d, root) for d in sorted(root.iterdir()) if (d / "course.toml").is_file()]
+    for scenario_path in sorted(root.glob("*/scenarios/*.toml")):
+        read_scenario(scenario_path, root)  # validated at start-up like the lessons
     courses.sort(key=lambda c: (c.order, c.id))
     media = root / "media"
     for course in courses:

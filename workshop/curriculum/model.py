@@ -168,6 +168,100 @@ class Choose(Step):
 
 
 @dataclass
+class Target:
+    """A spot on a screen picture, in a 12 x 12 grid laid over it: column, row, width, height."""
+
+    id: str
+    label: str
+    area: tuple[int, int, int, int]
+    correct: bool
+    feedback: str
+    context: str
+
+
+@step_type
+@dataclass
+class Tap(Step):
+    """Tap the right spot on a picture of a screen. The spots are real buttons (no JavaScript needed)."""
+
+    type: ClassVar[str] = "tap"
+    interactive: ClassVar[bool] = True
+    question: str = ""
+    targets: list[Target] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, r: _Reader, base: dict) -> Tap:
+        raw = r.get("targets", list)
+        if not 2 <= len(raw) <= 8:
+            raise r.error("targets", "needs 2 to 8 targets")
+        targets: list[Target] = []
+        for n, item in enumerate(raw):
+            t = _Reader(item, r.path, r.step, f"targets[{n}].")
+            tid = t.ident("id")
+            area = t.get("area", list)
+            if len(area) != 4 or not all(isinstance(v, int) and not isinstance(v, bool) for v in area):
+                raise t.error("area", "should be [column, row, width, height], whole numbers")
+            col, row, width, height = area
+            if not (1 <= col <= 12 and 1 <= row <= 12 and width >= 1 and height >= 1
+                    and col + width <= 13 and row + height <= 13):
+                raise t.error("area", "must lie inside the 12 x 12 grid (columns and rows 1 to 12)")
+            correct = t.get("correct", bool, required=False, default=False)
+            target = Target(tid, t.text("label"), (col, row, width, height), correct,
+                            t.text("feedback", required=not correct), f"{base['context']}/target/{tid}")
+            t.finish()
+            if any(p.id == tid for p in targets):
+                raise r.error(f"targets[{n}].id", f"duplicate target id '{tid}'")
+            targets.append(target)
+        if sum(t.correct for t in targets) != 1:
+            raise r.error("targets", "exactly one target must have correct = true")
+        return cls(**base, question=r.text("question"), targets=targets, terms=r.str_list("terms"))
+
+    def texts(self) -> Iterator[Text]:
+        yield f"{self.context}/question", self.question, "What she should find and tap on the picture of a screen."
+        for t in self.targets:
+            yield f"{t.context}/label", t.label, "Name of a spot on the screen picture, read by screen readers."
+            if t.feedback:
+                yield f"{t.context}/feedback", t.feedback, "Shown when she taps this wrong spot: kind, says why and where to look."
+        yield from super().texts()
+
+    def option(self, target_id: str) -> Target | None:
+        return next((t for t in self.targets if t.id == target_id), None)
+
+
+@step_type
+@dataclass
+class Practice(Step):
+    """Open a sim scenario with a goal; the step is done when the sim's task check says so."""
+
+    type: ClassVar[str] = "practice"
+    interactive: ClassVar[bool] = True
+    goal: str = ""
+    task: str = ""
+    sim: str = ""
+    start: str = ""
+    terms: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, r: _Reader, base: dict) -> Practice:
+        task = r.text("task")
+        sim, _dot, check = task.partition(".")
+        if not (ID_RE.match(sim) and check):
+            raise r.error("task", f"'{task}' should be <sim>.<check>, e.g. mail.replied_to_teacher")
+        start = r.text("start", required=False)
+        if start.startswith("/") or ".." in start or "//" in start:
+            raise r.error("start", "should be a path inside the sim, e.g. 'inbox' or 'message/teacher'")
+        return cls(**base, goal=r.text("goal"), task=task, sim=sim, start=start, terms=r.str_list("terms"))
+
+    def texts(self) -> Iterator[Text]:
+        yield f"{self.context}/goal", self.goal, "What she should do in the practice service (short, one task)."
+        yield from super().texts()
+
+    def tasks(self) -> Iterator[str]:
+        yield self.task
+
+
+@dataclass
 class Lesson:
     course: str
     id: str

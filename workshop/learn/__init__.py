@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from .. import i18n
+from ..curriculum import TASKS
 from ..extensions import db
 from ..models import HelpRequest, Role, Status, utcnow
 from ..web import catalogue, current_enrollment, is_htmx, page_or_fragment
@@ -138,13 +139,7 @@ def step(course_id: str, lesson_id: str, step_id: str):
         abort(404)
     enrollment = current_enrollment()
     if request.method == "GET":
-        answered = None
-        option_id = request.args.get("answered")
-        if option_id and getattr(step, "option", None):
-            option = step.option(option_id)
-            if option is not None and option.correct:
-                answered = option
-        return _render_step(lesson, step, answered=answered)
+        return _render_step(lesson, step, answered=_answered(enrollment, lesson, step, request.args.get("answered")))
 
     form = ActionForm()
     if not form.validate_on_submit():
@@ -152,16 +147,25 @@ def step(course_id: str, lesson_id: str, step_id: str):
     key = prog.valid_key(request.form.get("key"))
     if key is None:
         abort(400)
-    if step.type == "choose":
+    done_url = url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=step.id, answered="")
+    if step.type in ("choose", "tap"):
         option = step.option(request.form.get("answer", ""))
         if option is None:
-            return _render_step(lesson, step, feedback=_("Please choose one answer."), status=200)
+            return _render_step(lesson, step, feedback=_("Please choose one answer."))
         prog.record(enrollment, lesson, step.id, kind="answer", key=key, answer=option.id,
                     correct=option.correct, completes_step=option.correct)
         if not option.correct:
             return _render_step(lesson, step, feedback=i18n.lesson_text(f"{option.context}/feedback", option.feedback))
-        return redirect(url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=step.id,
-                                answered=option.id), code=303)
+        return redirect(done_url + option.id, code=303)
+    if step.type == "practice":
+        # The sim's check reads her sandbox; a flag from the browser is never trusted.
+        result = TASKS[step.task](current_user)
+        prog.record(enrollment, lesson, step.id, kind="task", key=key, answer=step.task,
+                    correct=result.done, completes_step=result.done)
+        if not result.done:
+            hint = result.hint or _("Not yet. Open the practice and try the task again.")
+            return _render_step(lesson, step, feedback=hint)
+        return redirect(done_url + "task", code=303)
     prog.record(enrollment, lesson, step.id, kind="next", key=key, completes_step=True)
     index = lesson.index(step.id)
     if index + 1 < len(lesson.steps):
@@ -169,6 +173,17 @@ def step(course_id: str, lesson_id: str, step_id: str):
     else:
         target = url_for("learn.lesson_done", course_id=course_id, lesson_id=lesson_id)
     return redirect(target, code=303)
+
+
+def _answered(enrollment, lesson, step, value: str | None):
+    """After a right answer the page shows it with a Next button (?answered=<option id> or 'task')."""
+    if not value:
+        return None
+    if step.type == "practice":
+        progress = prog.find_progress(enrollment, lesson)
+        return value == "task" and progress is not None and step.id in (progress.steps_done or [])
+    option = step.option(value) if hasattr(step, "option") else None
+    return option if option is not None and option.correct else None
 
 
 @bp.route("/learn/<course_id>/<lesson_id>/done")

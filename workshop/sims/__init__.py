@@ -1,20 +1,99 @@
 """The sandboxed services. Each sim is a package here with the same contract (design.md):
-a blueprint under /practice/<name>/, its own sim_<name>_* tables keyed by the learner, scenarios,
-reset(learner) and named task checks registered with workshop.curriculum.task.
 
-SIMS lists the packages to mount; a sim never imports another sim, the lesson player or the
-instructor views.
+- `bp`: a Blueprint, mounted at /practice/<name>/ (learners only: checked here, once, for all sims);
+- its own tables `sim_<name>_*`, keyed by the learner, in its own Alembic branch;
+- scenarios in lessons/<course>/scenarios/ that seed a fresh sandbox;
+- `reset(learner)`: start her sandbox again from the scenario;
+- named task checks registered with `workshop.curriculum.task("<name>.<check>")`.
+
+Sims are found by scanning this package: adding a service means adding a package (and lessons),
+nothing else. A sim never imports another sim, the lesson player or the instructor views.
 """
 from __future__ import annotations
 
 import importlib
+import pkgutil
+from types import ModuleType
 
-from flask import Flask
+from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
 
-SIMS: tuple[str, ...] = ()
+from ..models import Role
+from ..web import catalogue, current_enrollment
+
+bp = Blueprint("sims", __name__, url_prefix="/practice")
+PRACTICE_KEY = "practice_step"
+
+
+def discover() -> dict[str, ModuleType]:
+    return {
+        info.name: importlib.import_module(f"{__name__}.{info.name}")
+        for info in pkgutil.iter_modules(__path__)
+        if info.ispkg
+    }
+
+
+def learners_only():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if current_user.role != Role.LEARNER or current_enrollment() is None:
+        abort(403)
+    return None
+
+
+def practice_step():
+    """The lesson step that opened the practice, if any: (lesson, step), checked against the catalogue."""
+    context = session.get(PRACTICE_KEY) or ""
+    parts = context.split("/")
+    if len(parts) != 3:
+        return None
+    lesson = catalogue().lesson(parts[0], parts[1])
+    step = lesson.step(parts[2]) if lesson else None
+    return (lesson, step) if step is not None and step.type == "practice" else None
+
+
+@bp.route("/open/<sim>")
+def open(sim: str):
+    """From a practice step into a sim: remember the step, so every sim page shows the goal and the way back."""
+    sims = current_app.extensions["askel_sims"]
+    if sim not in sims:
+        abort(404)
+    step_context = request.args.get("step", "")
+    parts = step_context.split("/")
+    lesson = catalogue().lesson(parts[0], parts[1]) if len(parts) == 3 else None
+    if lesson and lesson.step(parts[2]) is not None:
+        session[PRACTICE_KEY] = step_context
+    path = request.args.get("path", "").strip("/")
+    if ".." in path or "//" in path:
+        path = ""
+    return redirect(url_for(f"{sim}.index") + path)
+
+
+@bp.route("/reset/<sim>", methods=["POST"])
+def reset(sim: str):
+    sims = current_app.extensions["askel_sims"]
+    if sim not in sims or not FlaskForm().validate_on_submit():
+        abort(404 if sim not in sims else 400)
+    sims[sim].reset(current_user)
+    from flask import flash
+    from flask_babel import gettext as _
+
+    flash(_("Your practice has started again from the beginning."), "info")
+    return redirect(url_for(f"{sim}.index"), code=303)
 
 
 def init_app(app: Flask) -> None:
-    for name in SIMS:
-        module = importlib.import_module(f"{__name__}.{name}")
+    sims = discover()
+    app.extensions["askel_sims"] = sims
+    bp.before_request(learners_only)
+    app.register_blueprint(bp)
+    for name, module in sims.items():
+        module.bp.before_request(learners_only)
         app.register_blueprint(module.bp, url_prefix=f"/practice/{name}")
+
+    @app.context_processor
+    def practice_context():
+        if request.blueprint in sims:
+            return {"practice": practice_step(), "sim_name": request.blueprint}
+        return {}
