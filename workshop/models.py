@@ -201,6 +201,8 @@ class StepEvent(db.Model):
     correct: Mapped[bool | None]
     idempotency_key: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # A practice task completed after she had asked for help on that step (False: done alone).
+    helped: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class HelpRequest(db.Model):
@@ -216,3 +218,20 @@ class HelpRequest(db.Model):
     handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     enrollment: Mapped[Enrollment] = relationship()
+
+
+class InstructorNote(db.Model):
+    """A free-text note by an instructor about a learner in one group (never shown to the learner)."""
+
+    __tablename__ = "instructor_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    enrollment: Mapped[Enrollment] = relationship(
+        backref=sa.orm.backref("notes", cascade="all, delete-orphan", passive_deletes=True)
+    )
+    author: Mapped[User | None] = relationship()

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..curriculum import Lesson
 from ..extensions import db
-from ..models import Enrollment, Progress, Status, StepEvent, utcnow
+from ..models import Enrollment, HelpRequest, Progress, Status, StepEvent, utcnow
 
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
@@ -78,6 +78,7 @@ def record(
         answer=answer,
         correct=correct,
         idempotency_key=key,
+        helped=kind == "task" and bool(correct) and _asked_for_help(enrollment, lesson, step_id),
     )
     db.session.add(event)
     progress = find_progress(enrollment, lesson)
@@ -112,6 +113,18 @@ def record(
             raise
         return Recorded(existing, True, find_progress(enrollment, lesson))
     return Recorded(event, False, progress)
+
+
+def _asked_for_help(enrollment: Enrollment, lesson: Lesson, step_id: str) -> bool:
+    """Had she pressed "I need help" on this step before she got the task done?"""
+    return db.session.scalar(
+        db.select(db.exists().where(
+            HelpRequest.enrollment_id == enrollment.id,
+            HelpRequest.course == lesson.course,
+            HelpRequest.lesson == lesson.id,
+            HelpRequest.step == step_id,
+        ))
+    )
 
 
 def statuses(enrollment_ids: list[int]) -> dict[tuple[str, str], Progress]:
