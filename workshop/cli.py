@@ -98,6 +98,21 @@ def _demo_progress(enrollment: Enrollment, lessons, n: int) -> None:
     ))
 
 
+def copy_sqlite(source: str, destination: str) -> None:
+    """SQLite's online backup API: a consistent copy even while other connections write."""
+    import sqlite3
+
+    Path(destination).parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(destination)
+    try:
+        with dst:
+            src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
 def format_credentials(credentials: dict, base_url: str = "http://127.0.0.1:5000") -> str:
     lines = ["Askel demo sign-ins (practice data only)", ""]
     lines.append(f"Staff sign in at {base_url}/staff/sign-in")
@@ -139,6 +154,33 @@ def init_app(app: Flask) -> None:
         lessons = list(catalogue.lessons())
         steps = sum(len(lesson.steps) for lesson in lessons)
         click.echo(f"check-content: {len(catalogue.courses)} courses, {len(lessons)} lessons, {steps} steps: all valid")
+
+    @app.cli.command("backup")
+    @click.argument("destination", type=click.Path(dir_okay=False))
+    def backup_command(destination: str) -> None:
+        """Copy the SQLite database consistently while the site runs (PostgreSQL: prints pg_dump guidance)."""
+        url = db.engine.url
+        if url.get_backend_name() != "sqlite":
+            click.echo("PostgreSQL: back up with pg_dump, restore with pg_restore, e.g.\n"
+                       f"  pg_dump -Fc -h {url.host or 'localhost'} -U {url.username or 'askel'} {url.database} > {destination}\n"
+                       f"  pg_restore --clean -h {url.host or 'localhost'} -U {url.username or 'askel'} -d {url.database} {destination}")
+            return
+        copy_sqlite(url.database, destination)
+        click.echo(f"backup: {url.database} -> {destination}")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Do not ask: replace the current database.")
+    def restore_command(source: str, yes: bool) -> None:
+        """Replace the SQLite database with a backup made by `flask backup` (stop the site first)."""
+        url = db.engine.url
+        if url.get_backend_name() != "sqlite":
+            raise click.ClickException("For PostgreSQL restore with pg_restore (see `flask backup`).")
+        if not yes:
+            click.confirm(f"Replace {url.database} with {source}?", abort=True)
+        db.engine.dispose()
+        copy_sqlite(source, url.database)
+        click.echo(f"restore: {source} -> {url.database}")
 
     @app.cli.command("i18n")
     @click.argument("action", type=click.Choice(["extract", "update", "compile", "all"]))

@@ -1,6 +1,7 @@
 // Askel: small progressive enhancements. Every flow works without this file.
 (function () {
   "use strict";
+
   // After htmx swaps in a new step, move focus to its heading so screen readers read it.
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
@@ -10,4 +11,42 @@
     if (heading) heading.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   });
+
+  // A dropped connection loses nothing: say so, and send the same request again (with the same
+  // idempotency key, so the server records the answer once) until it goes through.
+  var pending = null;
+
+  function showOffline(show) {
+    var note = document.getElementById("offline");
+    if (note) note.hidden = !show;
+  }
+
+  function retry() {
+    if (!pending) return;
+    var request = pending;
+    clearTimeout(request.timer);
+    var source = document.body.contains(request.elt) ? request.elt : null;
+    htmx.ajax(request.verb, request.path, {
+      source: source, target: request.target, values: request.values, headers: request.headers
+    }).then(function () {
+      if (pending === request) { pending = null; showOffline(false); }
+    }, function () {
+      if (pending === request) request.timer = setTimeout(retry, 3000);
+    });
+  }
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var config = event.detail.requestConfig;
+    if (!config || pending) return; // a retry failing again is handled by its own promise
+    var values = {};
+    config.formData.forEach(function (value, name) { values[name] = value; });
+    pending = {
+      verb: config.verb.toUpperCase(), path: config.path, elt: config.elt, target: config.target,
+      values: values, headers: config.headers, timer: null
+    };
+    showOffline(true);
+    pending.timer = setTimeout(retry, 2000);
+  });
+
+  window.addEventListener("online", retry);
 })();

@@ -96,3 +96,27 @@ def test_help_button_over_htmx(app, factory, live_server, browser):
     page.click(".help-area button")
     page.wait_for_selector(".notice-help")
     assert "instructor has been told" in page.inner_text(".notice-help")
+
+
+def test_a_dropped_connection_loses_nothing_and_counts_once(app, factory, live_server, browser):
+    from workshop.extensions import db
+    from workshop.models import StepEvent
+
+    _uid, code, _ = factory.learner(factory.workshop("so"), name="Ubax", locale="en")
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, live_server, code)
+    the_lesson = lesson(app)
+    page.click("a[href='/learn/start/01-welcome/']")
+    page.wait_for_selector("#player")
+    context.set_offline(True)
+    page.click(".step-nav button.button-primary")
+    page.wait_for_selector("#offline:not([hidden])")
+    assert "offline" in page.inner_text("#offline")
+    context.set_offline(False)
+    page.wait_for_url(re.compile(rf".*/steps/{the_lesson.steps[1].id}$"))
+    page.wait_for_selector("#offline[hidden]", state="attached")
+    with app.app_context():
+        events = db.session.scalars(db.select(StepEvent).where(StepEvent.step == the_lesson.steps[0].id)).all()
+        assert len(events) == 1
+    context.close()

@@ -86,10 +86,12 @@ def reset(sim: str):
 def init_app(app: Flask) -> None:
     sims = discover()
     app.extensions["askel_sims"] = sims
-    bp.before_request(learners_only)
+    for blueprint in [bp, *(module.bp for module in sims.values())]:
+        # set once per process: a second app (tests, CLI) reuses the same blueprint objects
+        if learners_only not in blueprint.before_request_funcs.get(None, []):
+            blueprint.before_request(learners_only)
     app.register_blueprint(bp)
     for name, module in sims.items():
-        module.bp.before_request(learners_only)
         app.register_blueprint(module.bp, url_prefix=f"/practice/{name}")
 
     @app.context_processor
