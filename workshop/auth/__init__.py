@@ -119,9 +119,17 @@ def staff_sign_in():
 def sign_out():
     logout_user()
     session.pop("next", None)
+    if tablet.current_device() is not None:  # a shared tablet: back to the names for the next learner
+        return redirect(url_for("auth.tablet.names"), code=303)
     return redirect(url_for("auth.signed_out"), code=303)
 
 
 @bp.route("/signed-out")
 def signed_out():
     return render_template("auth/signed_out.html")
+
+
+# Tablet sign-in (her name, then three pictures) lives in its own module, under /tablet.
+from . import tablet  # noqa: E402
+
+bp.register_blueprint(tablet.bp)

@@ -1,0 +1,362 @@
+"""Signing in on the workshop's shared tablets without typing: her name, then three pictures.
+
+Twelve pictures, three in order, give only 1 728 combinations: far too few on their own. So the
+picture sign-in works only on a tablet an instructor has set up for the group (a long-lived signed
+device cookie whose random token is stored hashed with the group), and wrong pictures are rate
+limited per tablet and learner and per tablet. Nothing about anyone's progress is shown before she
+is signed in.
+
+Staff pages here: set up or remove a tablet for one of her groups, and set a learner's pictures.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import (
+    Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy.orm import selectinload
+
+from .. import i18n
+from ..extensions import db, limiter
+from ..models import Enrollment, Role, User, Workshop, digest, utcnow, workshop_instructors
+from .tablet_models import (
+    PICTURE_COUNT, PICTURES, PicturePassword, TabletDevice, check_picture_password, set_picture_password,
+)
+
+bp = Blueprint("tablet", __name__, url_prefix="/tablet")
+
+DEVICE_COOKIE = "askel_tablet"
+DEVICE_MAX_AGE = 60 * 60 * 24 * 400  # browsers keep a cookie at most about 400 days
+CHOSEN_MAX_AGE = 10 * 60  # the pictures tapped so far are good for ten minutes
+# Only failures count (deduct_when). Per tablet and learner: guessing one learner's pictures stops
+# quickly. Per tablet: a whole class with a few slips each still signs in, a spree across names does not.
+LEARNER_LIMIT = "10 per 10 minutes"
+DEVICE_LIMIT = "30 per 10 minutes"
+
+STAFF_ENDPOINTS = {"setup_index", "setup", "remove_device", "pictures"}
+
+# Names for screen readers and for the instructor to say aloud (the pictures themselves hold no text).
+PICTURE_NAMES = {
+    "sun": _l("Sun"), "tree": _l("Tree"), "cup": _l("Cup"), "fish": _l("Fish"), "house": _l("House"),
+    "star": _l("Star"), "apple": _l("Apple"), "boat": _l("Boat"), "cat": _l("Cat"), "flower": _l("Flower"),
+    "key": _l("Key"), "moon": _l("Moon"),
+}
+
+
+class ActionForm(FlaskForm):
+    """Only the CSRF token; the other fields are read and validated by hand."""
+
+
+# --- the device cookie -------------------------------------------------------------------------
+
+def _device_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="askel-tablet-device")
+
+
+def _device_token() -> str | None:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw or len(raw) > 200:
+        return None
+    try:
+        token = _device_signer().loads(raw)
+    except BadSignature:
+        return None
+    return token if isinstance(token, str) and 20 <= len(token) <= 64 else None
+
+
+def current_device() -> TabletDevice | None:
+    """The tablet this request comes from, if an instructor set it up (and did not remove it)."""
+    if "tablet_device" not in g:
+        token = _device_token()
+        g.tablet_device = db.session.scalar(
+            db.select(TabletDevice).where(TabletDevice.token_digest == digest(token))
+            .options(selectinload(TabletDevice.workshop))
+        ) if token else None
+    return g.tablet_device
+
+
+def _device_key() -> str:
+    """Rate-limit key of this tablet (a hash of its cookie: read before any view code runs)."""
+    raw = request.cookies.get(DEVICE_COOKIE) or "no-device"
+    return "tablet:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _device_learner_key() -> str:
+    return f"{_device_key()}:{(request.view_args or {}).get('learner_id')}"
+
+
+def _failed_attempt(response) -> bool:
+    return bool(g.get("tablet_failed"))
+
+
+# --- locale and rendering ----------------------------------------------------------------------
+
+def _render(template: str, status: int = 200, locale: str | None = None, **context):
+    """Learner-facing pages: the group's language unless she already chose one."""
+    locale = locale or g.get("tablet_locale")
+    if locale:
+        with force_locale(locale):
+            return make_response(render_template(template, **context), status)
+    return make_response(render_template(template, **context), status)
+
+
+def _locale_for(workshop: Workshop | None, learner: User | None = None) -> str | None:
+    if learner is not None and learner.locale in i18n.LOCALES:
+        return learner.locale
+    choice = i18n.chosen_locale()
+    if choice:
+        return choice
+    return workshop.language if workshop is not None and workshop.language in i18n.LOCALES else None
+
+
+@bp.before_request
+def authorise():
+    endpoint = (request.endpoint or "").rpartition(".")[2]
+    if endpoint in STAFF_ENDPOINTS:
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if current_user.role not in (Role.INSTRUCTOR, Role.COORDINATOR):
+            abort(403)
+        return None
+    device = current_device()
+    g.tablet_locale = _locale_for(device.workshop if device else None)
+    if device is None:
+        return _render("auth/tablet_no_device.html", 403)
+    return None
+
+
+@bp.errorhandler(429)
+def too_many(e):
+    learner_id = (request.view_args or {}).get("learner_id")
+    device = current_device()
+    learner = _learner_on(device, learner_id) if device and learner_id else None
+    locale = _locale_for(device.workshop if device else None, learner)
+    return _render(
+        "auth/tablet_message.html", 429, locale=locale, title=_l("Too many tries"),
+        message=_l("Please wait ten minutes and try again, or ask your instructor for help."),
+    )
+
+
+# --- learners on a set-up tablet ---------------------------------------------------------------
+
+def _learner_on(device: TabletDevice, learner_id: int) -> User | None:
+    """A learner of the tablet's own group, and only of that group."""
+    return db.session.scalar(
+        db.select(User).join(Enrollment, Enrollment.learner_id == User.id)
+        .where(User.id == learner_id, User.role == Role.LEARNER, User.active.is_(True),
+               Enrollment.workshop_id == device.workshop_id)
+    )
+
+
+@bp.route("/")
+def names():
+    device = current_device()
+    learners = db.session.scalars(
+        db.select(User).join(Enrollment, Enrollment.learner_id == User.id)
+        .where(Enrollment.workshop_id == device.workshop_id, User.role == Role.LEARNER, User.active.is_(True))
+        .order_by(User.display_name, User.id)
+    ).all()
+    return _render("auth/tablet_names.html", workshop=device.workshop, learners=learners)
+
+
+def _chosen_signer(device: TabletDevice, learner: User) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=f"askel-tablet-pictures:{device.id}:{learner.id}"
+    )
+
+
+def _read_chosen(device: TabletDevice, learner: User) -> list[int] | None:
+    """The pictures tapped so far, from the signed hidden field; None if it was tampered with or too old."""
+    raw = request.form.get("chosen", "")
+    if not raw:
+        return []
+    try:
+        chosen = _chosen_signer(device, learner).loads(raw, max_age=CHOSEN_MAX_AGE)
+    except BadSignature:  # also SignatureExpired
+        return None
+    if not isinstance(chosen, list) or len(chosen) >= PICTURE_COUNT or not all(
+        isinstance(p, int) and 0 <= p < len(PICTURES) for p in chosen
+    ):
+        return None
+    return chosen
+
+
+@bp.route("/learners/<int:learner_id>", methods=["GET", "POST"])
+@limiter.limit(LEARNER_LIMIT, key_func=_device_learner_key, methods=["POST"], deduct_when=_failed_attempt)
+@limiter.limit(DEVICE_LIMIT, key_func=_device_key, methods=["POST"], deduct_when=_failed_attempt)
+def learner(learner_id: int):
+    device = current_device()
+    person = _learner_on(device, learner_id)
+    if person is None:
+        abort(404)
+    g.tablet_locale = _locale_for(device.workshop, person)
+    password = db.session.get(PicturePassword, person.id)
+    chosen: list[int] = []
+    error = None
+    if password is not None and request.method == "POST":
+        form = ActionForm()
+        if not form.validate_on_submit():
+            abort(400)
+        so_far = _read_chosen(device, person)
+        picture = request.form.get("picture", "")
+        if so_far is None or not picture.isdigit() or int(picture) >= len(PICTURES):
+            error = _("Something went wrong. Please tap your three pictures again.")
+        else:
+            chosen = so_far + [int(picture)]
+            if len(chosen) == PICTURE_COUNT:
+                if check_picture_password(password, chosen):
+                    logout_user()
+                    login_user(person, remember=False)  # a shared tablet: never remembered
+                    person.last_seen_at = device.last_used_at = utcnow()
+                    db.session.commit()
+                    return redirect(url_for("learn.home"), code=303)
+                g.tablet_failed = True
+                chosen = []
+                error = _("Those pictures are not right. Try again, or ask your instructor.")
+    token = _chosen_signer(device, person).dumps(chosen) if chosen else ""
+    return _render(
+        "auth/tablet_pictures.html", learner=person, has_password=password is not None, chosen_count=len(chosen),
+        chosen_token=token, error=error, pictures=_picture_list(), form=ActionForm(), total=PICTURE_COUNT,
+    )
+
+
+def _picture_list() -> list[tuple[int, str, str]]:
+    return [(n, name, str(PICTURE_NAMES[name])) for n, name in enumerate(PICTURES)]
+
+
+# --- staff: set up a tablet, set a learner's pictures ----------------------------------------------
+
+def staff_workshops():
+    """The groups she may set tablets up for: her own, or every group for the coordinator."""
+    query = db.select(Workshop).order_by(Workshop.starts_on.desc(), Workshop.name)
+    if current_user.role != Role.COORDINATOR:
+        query = query.join(workshop_instructors, workshop_instructors.c.workshop_id == Workshop.id).where(
+            workshop_instructors.c.user_id == current_user.id
+        )
+    return query
+
+
+def _workshop_or_404(workshop_id: int) -> Workshop:
+    workshop = db.session.scalar(staff_workshops().where(Workshop.id == workshop_id))
+    if workshop is None:
+        abort(404)
+    return workshop
+
+
+@bp.route("/setup/")
+def setup_index():
+    workshops = db.session.scalars(staff_workshops()).all()
+    device = current_device()
+    return render_template("auth/tablet_setup_index.html", workshops=workshops, device=device)
+
+
+def _set_device_cookie(response, token: str) -> None:
+    response.set_cookie(
+        DEVICE_COOKIE, _device_signer().dumps(token), max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"], path="/",
+    )
+
+
+@bp.route("/setup/<int:workshop_id>", methods=["GET", "POST"])
+def setup(workshop_id: int):
+    workshop = _workshop_or_404(workshop_id)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        old = current_device()
+        if old is not None and old.workshop_id == workshop.id:
+            return redirect(url_for(".setup", workshop_id=workshop.id, done=1), code=303)
+        token = secrets.token_urlsafe(32)
+        db.session.add(TabletDevice(workshop_id=workshop.id, token_digest=digest(token), created_by_id=current_user.id))
+        if old is not None and old.workshop_id in {w.id for w in db.session.scalars(staff_workshops())}:
+            db.session.delete(old)  # this tablet moves to another of her groups
+        db.session.commit()
+        response = redirect(url_for(".setup", workshop_id=workshop.id, done=1), code=303)
+        _set_device_cookie(response, token)
+        return response
+    device = current_device()
+    devices = db.session.scalars(
+        db.select(TabletDevice).where(TabletDevice.workshop_id == workshop.id).order_by(TabletDevice.created_at)
+    ).all()
+    learners = db.session.execute(
+        db.select(User, PicturePassword.set_at).join(Enrollment, Enrollment.learner_id == User.id)
+        .outerjoin(PicturePassword, PicturePassword.learner_id == User.id)
+        .where(Enrollment.workshop_id == workshop.id, User.role == Role.LEARNER)
+        .order_by(User.display_name, User.id)
+    ).all()
+    return render_template(
+        "auth/tablet_setup.html", workshop=workshop, device=device, devices=devices, learners=learners, form=form,
+        done=request.args.get("done") == "1" and device is not None and device.workshop_id == workshop.id,
+    )
+
+
+@bp.route("/setup/<int:workshop_id>/devices/<int:device_id>/remove", methods=["POST"])
+def remove_device(workshop_id: int, device_id: int):
+    workshop = _workshop_or_404(workshop_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    device = db.session.scalar(
+        db.select(TabletDevice).where(TabletDevice.id == device_id, TabletDevice.workshop_id == workshop.id)
+    )
+    if device is None:
+        abort(404)
+    this_tablet = current_device() is not None and current_device().id == device.id
+    db.session.delete(device)
+    db.session.commit()
+    response = redirect(url_for(".setup", workshop_id=workshop.id), code=303)
+    if this_tablet:
+        response.delete_cookie(DEVICE_COOKIE, path="/")
+    return response
+
+
+def _staff_learner_or_404(learner_id: int) -> tuple[User, Workshop]:
+    """A learner of one of her groups (with that group), else 404."""
+    visible = staff_workshops().subquery()
+    row = db.session.execute(
+        db.select(User, Workshop).join(Enrollment, Enrollment.learner_id == User.id)
+        .join(Workshop, Workshop.id == Enrollment.workshop_id)
+        .where(User.id == learner_id, User.role == Role.LEARNER, Workshop.id.in_(db.select(visible.c.id)))
+        .order_by(Workshop.ends_on.desc()).limit(1)
+    ).first()
+    if row is None:
+        abort(404)
+    return row[0], row[1]
+
+
+@bp.route("/pictures/<int:learner_id>", methods=["GET", "POST"])
+def pictures(learner_id: int):
+    person, workshop = _staff_learner_or_404(learner_id)
+    form = ActionForm()
+    errors: dict[str, str] = {}
+    saved = None
+    selected: list[int | None] = [None] * PICTURE_COUNT
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if request.form.get("random"):
+            selected = [secrets.randbelow(len(PICTURES)) for _ in range(PICTURE_COUNT)]
+        else:
+            for n in range(PICTURE_COUNT):
+                value = request.form.get(f"picture{n + 1}", "")
+                if value.isdigit() and int(value) < len(PICTURES):
+                    selected[n] = int(value)
+                else:
+                    errors[f"picture{n + 1}"] = _("Please choose a picture.")
+        if not errors:
+            set_picture_password(person.id, selected, set_by_id=current_user.id)
+            db.session.commit()
+            saved = [_picture_list()[n] for n in selected]
+    password = db.session.get(PicturePassword, person.id)
+    return render_template(
+        "auth/tablet_set_pictures.html", learner=person, workshop=workshop, form=form, errors=errors,
+        saved=saved, selected=selected, pictures=_picture_list(), password=password, total=PICTURE_COUNT,
+    )
