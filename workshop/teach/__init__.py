@@ -1,21 +1,43 @@
-"""Instructor views: her own groups, their learners' progress and help requests."""
+"""Instructor views: her groups, learners, sign-in cards, the live class view, history and exports.
+
+Authorisation is in one place: the blueprint's before_request lets in instructors and the
+coordinator only, and every object is fetched through visible_workshops(), so an instructor only
+ever reaches her own groups and their learners (the coordinator reaches all of them).
+"""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+import json
+from datetime import time, timedelta
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Enrollment, HelpRequest, Progress, Role, Workshop, utcnow, workshop_instructors
-from ..web import role_required
+from ..models import (
+    Assignment, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
+    workshop_instructors,
+)
+from ..web import catalogue, is_htmx, page_or_fragment, role_required
+from . import history as hist
+from . import live
+from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
 bp.before_request(role_required(Role.INSTRUCTOR, Role.COORDINATOR))
 
 
-class ActionForm(FlaskForm):
-    pass
+@bp.app_template_filter("ago")
+def ago(when):
+    """'5 minutes ago' in the reader's language."""
+    return _("%(time)s ago", time=format_timedelta(utcnow() - when, threshold=1.0))
+
+
+@bp.app_template_filter("minutes")
+def minutes_filter(value: int):
+    return format_timedelta(timedelta(minutes=value), threshold=10, granularity="minute") if value else "0"
 
 
 def visible_workshops():
@@ -33,6 +55,26 @@ def workshop_or_404(workshop_id: int) -> Workshop:
     return workshop
 
 
+def enrollment_or_404(workshop: Workshop, learner_id: int) -> Enrollment:
+    """A learner only through a group she may see: never by id alone."""
+    enrollment = db.session.scalar(
+        db.select(Enrollment).join(Enrollment.learner)
+        .where(Enrollment.workshop_id == workshop.id, Enrollment.learner_id == learner_id, User.role == Role.LEARNER)
+    )
+    if enrollment is None:
+        abort(404)
+    return enrollment
+
+
+def checked_form(form_class=ActionForm):
+    form = form_class()
+    if not form.validate_on_submit():
+        abort(400)
+    return form
+
+
+# ---- groups ---------------------------------------------------------------------------------
+
 @bp.route("/")
 def index():
     workshops = db.session.scalars(visible_workshops().options(selectinload(Workshop.enrollments))).all()
@@ -48,34 +90,266 @@ def index():
     return render_template("teach/index.html", workshops=workshops, open_help=open_help)
 
 
+@bp.route("/groups/new", methods=["GET", "POST"])
+def group_new():
+    form = GroupForm()
+    if request.method == "GET":
+        today = utcnow().date()
+        form.starts_on.data, form.ends_on.data = today, today + timedelta(weeks=18)
+        form.start_time.data, form.weekday.data = time(17, 0), today.weekday()
+    if form.validate_on_submit():
+        workshop = Workshop()
+        _fill_workshop(workshop, form)
+        if current_user.role == Role.INSTRUCTOR:
+            workshop.instructors.append(current_user)
+        db.session.add(workshop)
+        db.session.commit()
+        flash(_("The group is ready. Now add the learners."), "ok")
+        return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
+    return render_template("teach/group_form.html", form=form, workshop=None), 422 if form.errors else 200
+
+
+def _fill_workshop(workshop: Workshop, form: GroupForm) -> None:
+    workshop.name = form.name.data.strip()
+    workshop.language = form.language.data
+    workshop.location = form.location.data.strip()
+    workshop.weekday = form.weekday.data
+    workshop.start_time = form.start_time.data
+    workshop.starts_on = form.starts_on.data
+    workshop.ends_on = form.ends_on.data
+
+
+@bp.route("/groups/<int:workshop_id>/edit", methods=["GET", "POST"])
+def group_edit(workshop_id: int):
+    workshop = workshop_or_404(workshop_id)
+    form = GroupForm(obj=workshop)
+    if form.validate_on_submit():
+        _fill_workshop(workshop, form)
+        db.session.commit()
+        flash(_("Saved."), "ok")
+        return redirect(url_for("teach.group", workshop_id=workshop.id), code=303)
+    return render_template("teach/group_form.html", form=form, workshop=workshop), 422 if form.errors else 200
+
+
+def weeks_of(workshop: Workshop) -> int:
+    return max(1, (workshop.ends_on - workshop.starts_on).days // 7 + 1)
+
+
+@bp.route("/groups/<int:workshop_id>/lessons", methods=["GET", "POST"])
+def lessons_plan(workshop_id: int):
+    """Which lessons the group works on in which week (no week: not in the plan)."""
+    workshop = workshop_or_404(workshop_id)
+    weeks = weeks_of(workshop)
+    chosen = {(a.course, a.lesson): a.week for a in workshop.assignments}
+    errors: set[str] = set()
+    if request.method == "POST":
+        checked_form()
+        plan: dict[tuple[str, str], int] = {}
+        for lesson in catalogue().lessons():
+            raw = request.form.get(f"week-{lesson.key}", "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit() or not 1 <= int(raw) <= weeks:
+                errors.add(lesson.key)
+                continue
+            plan[(lesson.course, lesson.id)] = int(raw)
+        if not errors:
+            for a in list(workshop.assignments):
+                if (a.course, a.lesson) not in plan:
+                    workshop.assignments.remove(a)
+                else:
+                    a.week = plan.pop((a.course, a.lesson))
+            for (course, lesson_id), week in plan.items():
+                workshop.assignments.append(Assignment(course=course, lesson=lesson_id, week=week))
+            db.session.commit()
+            flash(_("Saved."), "ok")
+            return redirect(url_for("teach.lessons_plan", workshop_id=workshop.id), code=303)
+        chosen = {(lesson.course, lesson.id): request.form.get(f"week-{lesson.key}", "") for lesson in catalogue().lessons()}
+    status = 422 if errors else 200
+    return render_template("teach/lessons.html", workshop=workshop, weeks=weeks, chosen=chosen, errors=errors,
+                           form=ActionForm()), status
+
+
+# ---- learners -------------------------------------------------------------------------------
+
+def _learners_page(workshop: Workshop, form: LearnerForm | None = None, new_card=None, status: int = 200):
+    enrollments = db.session.scalars(
+        db.select(Enrollment).join(Enrollment.learner).where(Enrollment.workshop_id == workshop.id)
+        .options(selectinload(Enrollment.learner)).order_by(User.display_name, Enrollment.id)
+    ).all()
+    return render_template("teach/learners.html", workshop=workshop, enrollments=enrollments,
+                           form=form or LearnerForm(), action=ActionForm(), new_card=new_card), status
+
+
+@bp.route("/groups/<int:workshop_id>/learners")
+def learners(workshop_id: int):
+    return _learners_page(workshop_or_404(workshop_id))
+
+
+@bp.route("/groups/<int:workshop_id>/learners", methods=["POST"])
+def learner_add(workshop_id: int):
+    """A new learner gets a code now; it is shown once (only its hash is kept)."""
+    workshop = workshop_or_404(workshop_id)
+    form = LearnerForm()
+    if not form.validate_on_submit():
+        return _learners_page(workshop, form, status=422)
+    user = User(role=Role.LEARNER, display_name=form.name.data.strip())
+    code, token = user.issue_code()
+    db.session.add(user)
+    db.session.add(Enrollment(workshop=workshop, learner=user))
+    db.session.commit()
+    card = hist.make_cards(workshop, [(user, code, token)])[0]
+    return _learners_page(workshop, new_card=card)
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/name", methods=["POST"])
+def learner_rename(workshop_id: int, learner_id: int):
+    workshop = workshop_or_404(workshop_id)
+    enrollment = enrollment_or_404(workshop, learner_id)
+    checked_form()
+    name = (request.form.get("name") or "").strip()
+    if not name or len(name) > 80:
+        flash(_("Please write her name (at most 80 letters)."), "error")
+    else:
+        enrollment.learner.display_name = name
+        db.session.commit()
+        flash(_("Saved."), "ok")
+    return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/remove", methods=["GET", "POST"])
+def learner_remove(workshop_id: int, learner_id: int):
+    """She leaves the group: her progress in it goes; if it was her only group, her account goes too."""
+    workshop = workshop_or_404(workshop_id)
+    enrollment = enrollment_or_404(workshop, learner_id)
+    learner = enrollment.learner
+    if request.method == "POST":
+        checked_form()
+        if len(learner.enrollments) <= 1:
+            db.session.delete(learner)
+        else:
+            db.session.delete(enrollment)
+        db.session.commit()
+        flash(_("%(name)s was removed from the group.", name=learner.display_name), "ok")
+        return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
+    return render_template("teach/confirm.html", workshop=workshop, learner=learner, form=ActionForm(),
+                           title=_("Remove %(name)s from the group?", name=learner.display_name),
+                           text=_("Her progress in this group is deleted. This cannot be undone."),
+                           button=_("Remove from the group"))
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>")
+def learner(workshop_id: int, learner_id: int):
+    workshop = workshop_or_404(workshop_id)
+    enrollment = enrollment_or_404(workshop, learner_id)
+    return _learner_page(workshop, enrollment, NoteForm())
+
+
+def _learner_page(workshop, enrollment, note_form, status=200):
+    return render_template("teach/learner.html", workshop=workshop, enrollment=enrollment, learner=enrollment.learner,
+                           history=hist.history(enrollment), note_form=note_form), status
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/notes", methods=["POST"])
+def note_add(workshop_id: int, learner_id: int):
+    workshop = workshop_or_404(workshop_id)
+    enrollment = enrollment_or_404(workshop, learner_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _learner_page(workshop, enrollment, form, status=422)
+    db.session.add(InstructorNote(enrollment_id=enrollment.id, author_id=current_user.id, text=form.text.data.strip()))
+    db.session.commit()
+    flash(_("Note saved."), "ok")
+    return redirect(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id) + "#notes", code=303)
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/data.json")
+def learner_export(workshop_id: int, learner_id: int):
+    """Her own data as a file she can be given."""
+    workshop = workshop_or_404(workshop_id)
+    enrollment = enrollment_or_404(workshop, learner_id)
+    body = json.dumps(hist.learner_data(enrollment.learner), ensure_ascii=False, indent=2)
+    response = make_response(body)
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = f'attachment; filename="askel-learner-{learner_id}.json"'
+    return response
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/delete", methods=["GET", "POST"])
+def learner_delete(workshop_id: int, learner_id: int):
+    """Delete her and everything stored about her, in every group, after a confirmation."""
+    workshop = workshop_or_404(workshop_id)
+    enrollment = enrollment_or_404(workshop, learner_id)
+    learner = enrollment.learner
+    if request.method == "POST":
+        checked_form()
+        name = learner.display_name
+        db.session.delete(learner)
+        db.session.commit()
+        flash(_("%(name)s and all her data were deleted.", name=name), "ok")
+        return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
+    return render_template("teach/confirm.html", workshop=workshop, learner=learner, form=ActionForm(),
+                           title=_("Delete %(name)s and all her data?", name=learner.display_name),
+                           text=_("Her account, progress, answers, help requests and notes are deleted. "
+                                  "This cannot be undone. You can first download her data."),
+                           button=_("Delete for good"), danger=True,
+                           download=url_for("teach.learner_export", workshop_id=workshop.id, learner_id=learner.id))
+
+
+# ---- sign-in cards --------------------------------------------------------------------------
+
+@bp.route("/groups/<int:workshop_id>/cards", methods=["GET", "POST"])
+def cards(workshop_id: int):
+    """Codes are stored hashed, so printing cards means new codes: the old cards stop working."""
+    workshop = workshop_or_404(workshop_id)
+    if request.method == "POST":
+        checked_form()
+        enrollments = db.session.scalars(
+            db.select(Enrollment).join(Enrollment.learner).where(Enrollment.workshop_id == workshop.id)
+            .options(selectinload(Enrollment.learner)).order_by(User.display_name, Enrollment.id)
+        ).all()
+        issued = [(e.learner, *e.learner.issue_code()) for e in enrollments]
+        db.session.commit()
+        return render_template("teach/cards.html", workshop=workshop, cards=hist.make_cards(workshop, issued))
+    return render_template("teach/confirm.html", workshop=workshop, form=ActionForm(),
+                           title=_("Print new cards: the old cards stop working"),
+                           text=_("Every learner in the group gets a new code and a new card. "
+                                  "Her old card and code stop working, and she is signed out on other devices."),
+                           button=_("Make new cards"))
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/renew", methods=["GET", "POST"])
+def learner_renew(workshop_id: int, learner_id: int):
+    """A lost card: a new code and card for her; the old card stops working."""
+    workshop = workshop_or_404(workshop_id)
+    enrollment = enrollment_or_404(workshop, learner_id)
+    learner = enrollment.learner
+    if request.method == "POST":
+        checked_form()
+        code, token = learner.issue_code()
+        db.session.commit()
+        return render_template("teach/cards.html", workshop=workshop,
+                               cards=hist.make_cards(workshop, [(learner, code, token)]))
+    return render_template("teach/confirm.html", workshop=workshop, learner=learner, form=ActionForm(),
+                           title=_("Renew the lost code of %(name)s?", name=learner.display_name),
+                           text=_("She gets a new code and card. The old card and code stop working."),
+                           button=_("Renew lost code"))
+
+
+# ---- the live class view ----------------------------------------------------------------------
+
 @bp.route("/groups/<int:workshop_id>")
 def group(workshop_id: int):
+    """The class view; htmx asks for its live part every few seconds (the same URL, a fragment)."""
     workshop = workshop_or_404(workshop_id)
-    enrollments = db.session.scalars(
-        db.select(Enrollment).where(Enrollment.workshop_id == workshop.id)
-        .options(selectinload(Enrollment.learner)).order_by(Enrollment.id)
-    ).all()
-    by_enrollment: dict[int, dict] = {}
-    rows = db.session.scalars(db.select(Progress).where(Progress.enrollment_id.in_([e.id for e in enrollments])))
-    for p in rows:
-        by_enrollment.setdefault(p.enrollment_id, {})[(p.course, p.lesson)] = p
-    help_requests = db.session.scalars(
-        db.select(HelpRequest).join(Enrollment)
-        .where(Enrollment.workshop_id == workshop.id, HelpRequest.handled_at.is_(None))
-        .options(selectinload(HelpRequest.enrollment).selectinload(Enrollment.learner))
-        .order_by(HelpRequest.created_at)
-    ).all()
-    return render_template(
-        "teach/group.html", workshop=workshop, enrollments=enrollments, progress=by_enrollment,
-        help_requests=help_requests, form=ActionForm(), now=utcnow(),
-    )
+    view = live.build(workshop)
+    return page_or_fragment("teach/group.html", "teach/_live.html", view=view, workshop=workshop, form=ActionForm())
 
 
 @bp.route("/groups/<int:workshop_id>/help/<int:request_id>/handled", methods=["POST"])
 def help_handled(workshop_id: int, request_id: int):
     workshop = workshop_or_404(workshop_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    checked_form()
     help_request = db.session.scalar(
         db.select(HelpRequest).join(Enrollment)
         .where(HelpRequest.id == request_id, Enrollment.workshop_id == workshop.id)
@@ -86,4 +360,16 @@ def help_handled(workshop_id: int, request_id: int):
         help_request.handled_at = utcnow()
         help_request.handled_by_id = current_user.id
         db.session.commit()
+    if is_htmx():
+        return render_template("teach/_live.html", view=live.build(workshop), workshop=workshop, form=ActionForm())
     return redirect(url_for("teach.group", workshop_id=workshop.id), code=303)
+
+
+@bp.route("/groups/<int:workshop_id>/progress.csv")
+def export_csv(workshop_id: int):
+    workshop = workshop_or_404(workshop_id)
+    response = make_response(hist.progress_csv(live.build(workshop)))
+    response.mimetype = "text/csv"
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="askel-group-{workshop.id}-progress.csv"'
+    return response

@@ -1,0 +1,211 @@
+"""A learner's history in a group, her data as a file, the class as CSV, and sign-in cards."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import segno
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ..extensions import db
+from ..models import Enrollment, HelpRequest, InstructorNote, Progress, Status, StepEvent, User, format_code
+from ..web import catalogue
+
+# Time spent: the gaps between her answers, each counted up to this much (a longer gap is a break).
+MAX_GAP = timedelta(minutes=5)
+
+
+@dataclass
+class TaskAttempts:
+    lesson: object
+    step_id: str
+    number: int
+    attempts: int = 0
+    done: bool = False
+    helped: bool = False
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+@dataclass
+class Month:
+    start: datetime
+    lessons_done: int = 0
+    minutes: int = 0
+
+
+@dataclass
+class History:
+    progress: list[Progress]
+    tasks: list[TaskAttempts]
+    months: list[Month]
+    minutes: int
+    last_seen: datetime | None
+    events: int
+    notes: list[InstructorNote] = field(default_factory=list)
+
+
+def time_spent(times: list[datetime]) -> timedelta:
+    total = timedelta()
+    for earlier, later in zip(times, times[1:]):
+        total += min(later - earlier, MAX_GAP)
+    return total
+
+
+def history(enrollment: Enrollment) -> History:
+    progress = list(db.session.scalars(
+        db.select(Progress).where(Progress.enrollment_id == enrollment.id).order_by(Progress.started_at)
+    ))
+    events = list(db.session.scalars(
+        db.select(StepEvent).where(StepEvent.enrollment_id == enrollment.id).order_by(StepEvent.created_at, StepEvent.id)
+    ))
+    tasks: dict[tuple, TaskAttempts] = {}
+    for ev in events:
+        if ev.kind != "task":
+            continue
+        lesson = catalogue().lesson(ev.course, ev.lesson)
+        if lesson is None or lesson.step(ev.step) is None:
+            continue
+        t = tasks.setdefault((ev.course, ev.lesson, ev.step), TaskAttempts(lesson, ev.step, lesson.index(ev.step) + 1))
+        t.attempts += 1
+        t.done = t.done or bool(ev.correct)
+        t.helped = t.helped or ev.helped
+        t.first = t.first or ev.created_at
+        t.last = ev.created_at
+    months: dict[tuple[int, int], Month] = {}
+
+    def month(when: datetime) -> Month:
+        return months.setdefault((when.year, when.month), Month(when.replace(day=1, hour=0, minute=0, second=0, microsecond=0)))
+
+    for p in progress:
+        if p.status == Status.DONE and p.completed_at:
+            month(p.completed_at).lessons_done += 1
+    times = [ev.created_at for ev in events]
+    for earlier, later in zip(times, times[1:]):
+        month(later).minutes += int(min(later - earlier, MAX_GAP).total_seconds() // 60)
+    last_seen = max([t for t in (enrollment.learner.last_seen_at, times[-1] if times else None) if t], default=None)
+    notes = list(db.session.scalars(
+        db.select(InstructorNote).where(InstructorNote.enrollment_id == enrollment.id)
+        .order_by(InstructorNote.created_at.desc(), InstructorNote.id.desc())
+    ))
+    return History(
+        progress=progress, tasks=list(tasks.values()), months=[months[k] for k in sorted(months)],
+        minutes=int(time_spent(times).total_seconds() // 60), last_seen=last_seen, events=len(events), notes=notes,
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
+def learner_data(user: User) -> dict:
+    """Everything stored about her, as a file she can be given (all her groups)."""
+    enrollment_ids = [e.id for e in user.enrollments]
+    progress = db.session.scalars(db.select(Progress).where(Progress.enrollment_id.in_(enrollment_ids))).all()
+    events = db.session.scalars(
+        db.select(StepEvent).where(StepEvent.learner_id == user.id).order_by(StepEvent.created_at, StepEvent.id)
+    ).all()
+    helps = db.session.scalars(
+        db.select(HelpRequest).where(HelpRequest.enrollment_id.in_(enrollment_ids)).order_by(HelpRequest.created_at)
+    ).all()
+    notes = db.session.scalars(
+        db.select(InstructorNote).where(InstructorNote.enrollment_id.in_(enrollment_ids)).order_by(InstructorNote.created_at)
+    ).all()
+    return {
+        "name": user.display_name,
+        "language": user.locale,
+        "created_at": _iso(user.created_at),
+        "last_seen_at": _iso(user.last_seen_at),
+        "groups": [
+            {"name": e.workshop.name, "language": e.workshop.language, "location": e.workshop.location,
+             "starts_on": e.workshop.starts_on.isoformat(), "ends_on": e.workshop.ends_on.isoformat(),
+             "joined_at": _iso(e.created_at)}
+            for e in user.enrollments
+        ],
+        "progress": [
+            {"course": p.course, "lesson": p.lesson, "status": p.status, "steps_done": list(p.steps_done or []),
+             "started_at": _iso(p.started_at), "completed_at": _iso(p.completed_at)}
+            for p in progress
+        ],
+        "answers": [
+            {"course": ev.course, "lesson": ev.lesson, "step": ev.step, "kind": ev.kind, "answer": ev.answer,
+             "correct": ev.correct, "after_help": ev.helped, "at": _iso(ev.created_at)}
+            for ev in events
+        ],
+        "help_requests": [
+            {"course": h.course, "lesson": h.lesson, "step": h.step, "at": _iso(h.created_at), "handled_at": _iso(h.handled_at)}
+            for h in helps
+        ],
+        "instructor_notes": [{"text": n.text, "at": _iso(n.created_at)} for n in notes],
+    }
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A spreadsheet never runs a cell as a formula: one starting with = + - @ gets a leading '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def progress_csv(view) -> bytes:
+    """The class progress as CSV for Excel: UTF-8 with a byte-order mark."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    from .. import i18n
+
+    titles = [i18n.lesson_text(f"{lesson.key}/title", lesson.title) for lesson in view.lessons]
+    writer.writerow([safe_cell(v) for v in [_("Learner"), *titles, _("Lessons done")]])
+    for e in view.enrollments:
+        row, done = [e.learner.display_name], 0
+        for lesson in view.lessons:
+            cell = view.cells[e.id][(lesson.course, lesson.id)]
+            if cell.status == Status.DONE:
+                done += 1
+                text = _("Done") + (f" {cell.completed_at.date().isoformat()}" if cell.completed_at else "")
+                if cell.helped:
+                    text += " (" + _("with help") + ")"
+            elif cell.status == Status.IN_PROGRESS:
+                text = _("Step %(number)s of %(total)s", number=cell.number, total=cell.total)
+            else:
+                text = _("Not started")
+            row.append(text)
+        row.append(done)
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+@dataclass
+class SignInCard:
+    name: str
+    code: str
+    qr: Markup
+    lines: list[str]
+    lang: str
+    dir: str
+
+
+def make_cards(workshop, issued: list[tuple[User, str, str]]) -> list[SignInCard]:
+    """Cards for freshly issued codes. The instructions are in the group's language, not hers."""
+    from .. import i18n
+
+    site = url_for("auth.sign_in", _external=True)
+    with force_locale(workshop.language):
+        lines = [
+            _("Scan the square with the camera of a phone or tablet to sign in."),
+            _("Or open %(site)s and type your code.", site=site),
+        ]
+        title = _("Sign-in code")
+    cards = []
+    for user, code, token in issued:
+        url = url_for("auth.card", token=token, _external=True)
+        svg = segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True, svgclass="qr", title=title)
+        cards.append(SignInCard(user.display_name, format_code(code), Markup(svg), lines,
+                                workshop.language, i18n.direction(workshop.language)))
+    return cards

@@ -1,0 +1,129 @@
+"""The live class view's data: a fixed number of queries, whatever the size of the group."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import contains_eager, joinedload
+
+from ..extensions import db
+from ..models import Enrollment, HelpRequest, Progress, Status, StepEvent, User, Workshop, utcnow
+from ..web import catalogue
+
+WRONG_TRIES = 3  # this many wrong answers on one step: she looks stuck
+IDLE = timedelta(minutes=5)  # this long without activity on a practice step: she looks stuck
+SESSION = timedelta(hours=3)  # only today's class counts for "stuck"
+
+
+@dataclass
+class Cell:
+    status: str  # not_started, in_progress, done
+    number: int = 0  # step n ...
+    total: int = 0  # ... of m
+    helped: bool = False  # a practice task in it was done after asking for help
+    completed_at: datetime | None = None
+
+
+@dataclass
+class Stuck:
+    enrollment: Enrollment
+    reason: str  # "wrong" or "idle"
+    lesson: object
+    number: int
+    tries: int = 0
+    since: datetime | None = None
+
+
+@dataclass
+class ClassView:
+    workshop: Workshop
+    lessons: list
+    enrollments: list[Enrollment]
+    cells: dict[int, dict[tuple[str, str], Cell]] = field(default_factory=dict)
+    help_requests: list[HelpRequest] = field(default_factory=list)
+    stuck: list[Stuck] = field(default_factory=list)
+    now: datetime = field(default_factory=utcnow)
+
+
+def group_lessons(workshop: Workshop) -> list:
+    """The lessons the group works on, in the order of the weeks; all lessons if none are chosen."""
+    chosen = [catalogue().lesson(a.course, a.lesson) for a in workshop.assignments]
+    chosen = [lesson for lesson in chosen if lesson is not None]
+    return chosen or list(catalogue().lessons())
+
+
+def step_number(lesson, step_id: str | None) -> int:
+    return lesson.index(step_id) + 1 if step_id and lesson.step(step_id) else 0
+
+
+def cell_for(progress: Progress | None, lesson, helped: bool) -> Cell:
+    total = len(lesson.steps)
+    if progress is None:
+        return Cell(Status.NOT_STARTED, 0, total)
+    if progress.status == Status.DONE:
+        return Cell(Status.DONE, total, total, helped, progress.completed_at)
+    number = step_number(lesson, progress.current_step) or min(len(progress.steps_done or []) + 1, total)
+    return Cell(Status.IN_PROGRESS, number, total, helped)
+
+
+def build(workshop: Workshop) -> ClassView:
+    now = utcnow()
+    in_group = db.select(Enrollment.id).where(Enrollment.workshop_id == workshop.id).scalar_subquery()
+    enrollments = db.session.scalars(
+        db.select(Enrollment).join(Enrollment.learner).where(Enrollment.workshop_id == workshop.id)
+        .options(contains_eager(Enrollment.learner)).order_by(User.display_name, Enrollment.id)
+    ).all()
+    lessons = group_lessons(workshop)
+    view = ClassView(workshop, lessons, enrollments, now=now)
+
+    progress: dict[int, dict[tuple[str, str], Progress]] = {}
+    for p in db.session.scalars(db.select(Progress).where(Progress.enrollment_id.in_(in_group))):
+        progress.setdefault(p.enrollment_id, {})[(p.course, p.lesson)] = p
+    helped = set(db.session.execute(
+        db.select(StepEvent.enrollment_id, StepEvent.course, StepEvent.lesson).distinct()
+        .where(StepEvent.enrollment_id.in_(in_group), StepEvent.kind == "task", StepEvent.helped.is_(True))
+    ))
+    for e in enrollments:
+        mine = progress.get(e.id, {})
+        view.cells[e.id] = {
+            (lesson.course, lesson.id): cell_for(mine.get((lesson.course, lesson.id)), lesson,
+                                                 (e.id, lesson.course, lesson.id) in helped)
+            for lesson in lessons
+        }
+
+    view.help_requests = list(db.session.scalars(
+        db.select(HelpRequest).join(HelpRequest.enrollment).join(Enrollment.learner)
+        .where(Enrollment.workshop_id == workshop.id, HelpRequest.handled_at.is_(None))
+        .options(contains_eager(HelpRequest.enrollment).contains_eager(Enrollment.learner))
+        .order_by(HelpRequest.created_at)
+    ).unique())
+
+    # Stuck (1): three or more wrong answers today on a step she has not got past.
+    by_id = {e.id: e for e in enrollments}
+    flagged: set[int] = set()
+    wrong = db.session.execute(
+        db.select(StepEvent.enrollment_id, StepEvent.course, StepEvent.lesson, StepEvent.step, db.func.count())
+        .where(StepEvent.enrollment_id.in_(in_group), StepEvent.correct.is_(False), StepEvent.created_at >= now - SESSION)
+        .group_by(StepEvent.enrollment_id, StepEvent.course, StepEvent.lesson, StepEvent.step)
+        .having(db.func.count() >= WRONG_TRIES)
+    )
+    for enrollment_id, course, lesson_id, step_id, tries in wrong:
+        lesson = catalogue().lesson(course, lesson_id)
+        p = progress.get(enrollment_id, {}).get((course, lesson_id))
+        if lesson is None or enrollment_id not in by_id or (p and step_id in (p.steps_done or [])):
+            continue
+        view.stuck.append(Stuck(by_id[enrollment_id], "wrong", lesson, step_number(lesson, step_id), tries=tries))
+        flagged.add(enrollment_id)
+    # Stuck (2): on a practice step, and nothing happened for five minutes.
+    for e in enrollments:
+        rows = progress.get(e.id)
+        if e.id in flagged or not rows:
+            continue
+        latest = max(rows.values(), key=lambda p: p.updated_at)
+        lesson = catalogue().lesson(latest.course, latest.lesson)
+        step = lesson.step(latest.current_step) if lesson and latest.current_step else None
+        idle = now - latest.updated_at
+        if (latest.status != Status.DONE and step is not None and step.type == "practice"
+                and step.id not in (latest.steps_done or []) and IDLE <= idle <= SESSION):
+            view.stuck.append(Stuck(e, "idle", lesson, step_number(lesson, step.id), since=latest.updated_at))
+    return view
