@@ -1,0 +1,165 @@
+"""The live class view: cells, help requests, who looks stuck, 'with help', and its query budget."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import event as sa_event
+
+from tests.conftest import csrf_token, sign_in
+from tests.staff.helpers import ask_help, catalogue, enrollment_of, event, progress
+from workshop.curriculum.model import Practice
+from workshop.extensions import db
+
+
+def make_class(app, factory, wid: int, size: int) -> None:
+    lessons = list(catalogue(app).lessons())
+    with app.app_context():
+        for n in range(size):
+            uid, _code, _ = factory.learner(wid, name=f"Learner {n:02d}")
+            e = enrollment_of(uid, wid)
+            lesson = lessons[n % len(lessons)]
+            progress(e, lesson, done_steps=n % (len(lesson.steps) + 1))
+            for _ in range(n % 4):
+                event(e, lesson, lesson.steps[0].id, correct=False)
+            event(e, lesson, lesson.steps[0].id, kind="task", correct=True, helped=n % 2 == 0)
+            if n % 3 == 0:
+                ask_help(e, lesson, lesson.steps[0].id)
+            db.session.commit()
+
+
+def count_queries(app, client, url: str, **kwargs) -> int:
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", before)
+    try:
+        response = client.get(url, **kwargs)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", before)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_query_count_does_not_grow_with_learners(app, factory, teacher):
+    client, uid, small = teacher
+    large = factory.workshop("so", name="Big group", instructor=uid)
+    make_class(app, factory, small, 5)
+    make_class(app, factory, large, 50)
+    for kwargs in ({}, {"headers": {"HX-Request": "true"}}):
+        five = count_queries(app, client, f"/teach/groups/{small}", **kwargs)
+        fifty = count_queries(app, client, f"/teach/groups/{large}", **kwargs)
+        assert five == fifty, (kwargs, five, fifty)
+        assert fifty <= 12
+
+
+def test_cells_show_not_started_step_n_of_m_and_done(app, factory, teacher):
+    client, _uid, wid = teacher
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    a, _c, _ = factory.learner(wid, name="Amina")
+    b, _c, _ = factory.learner(wid, name="Bilan")
+    factory.learner(wid, name="Caaliya")
+    with app.app_context():
+        progress(enrollment_of(a), lesson, done_steps=2)
+        progress(enrollment_of(b), lesson, done_steps=len(lesson.steps))
+        db.session.commit()
+    html = client.get(f"/teach/groups/{wid}").get_data(as_text=True)
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'<tr><th scope="row"><a [^>]+>(\w+)</a></th>(.*?)</tr>', html, re.S)}
+    assert f"Step 3 of {len(lesson.steps)}" in rows["Amina"]
+    assert "Done" in rows["Bilan"]
+    assert "Not started" in rows["Caaliya"] and "Done" not in rows["Caaliya"]
+
+
+def test_help_request_from_a_learner_shows_and_is_marked_handled(app, factory, teacher):
+    client, _uid, wid = teacher
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    _lid, code, _ = factory.learner(wid, name="Hodan", locale="so")
+    learner = app.test_client()
+    sign_in(learner, code)
+    token = csrf_token(learner, f"/learn/start/01-welcome/steps/{lesson.steps[2].id}")
+    learner.post("/help", data={"csrf_token": token, "course": "start", "lesson": "01-welcome", "step": lesson.steps[2].id})
+
+    response = client.get(f"/teach/groups/{wid}", headers={"HX-Request": "true"})
+    assert "HX-Request" in response.headers["Vary"]
+    fragment = response.get_data(as_text=True)
+    assert "<html" not in fragment and "Hodan" in fragment and "step 3" in fragment
+    assert "ago" in fragment
+    request_id = re.search(r'/help/(\d+)/handled', fragment).group(1)
+    token = csrf_token(client, f"/teach/groups/{wid}")
+    done = client.post(f"/teach/groups/{wid}/help/{request_id}/handled", data={"csrf_token": token},
+                       headers={"HX-Request": "true"})
+    assert done.status_code == 200 and "Nobody is waiting for help." in done.get_data(as_text=True)
+    # Without JavaScript: a plain form, then a redirect back to the class view.
+    assert client.post(f"/teach/groups/{wid}/help/{request_id}/handled", data={"csrf_token": token}).status_code == 303
+
+
+def test_three_wrong_answers_on_a_step_look_stuck(app, factory, teacher):
+    client, _uid, wid = teacher
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    choose = next(s for s in lesson.steps if s.type == "choose")
+    a, _c, _ = factory.learner(wid, name="Amina")
+    b, _c, _ = factory.learner(wid, name="Bilan")
+    with app.app_context():
+        for uid, wrong in ((a, 3), (b, 2)):
+            e = enrollment_of(uid)
+            progress(e, lesson, done_steps=lesson.index(choose.id))
+            for _ in range(wrong):
+                event(e, lesson, choose.id, correct=False)
+        db.session.commit()
+    html = client.get(f"/teach/groups/{wid}").get_data(as_text=True)
+    stuck = html.split('id="stuck-title"')[1].split("</section>")[0]
+    assert "Amina" in stuck and "3 wrong tries" in stuck and "Bilan" not in stuck
+
+
+def test_five_quiet_minutes_on_a_practice_step_look_stuck(app, factory, teacher, monkeypatch):
+    client, _uid, wid = teacher
+    lesson = catalogue(app).lesson("start", "02-steps")
+    practice = Practice(id=lesson.steps[1].id, picture="x.svg", alt="", context="c", goal="Reply", task="mail.reply", sim="mail")
+    monkeypatch.setattr(lesson, "steps", [lesson.steps[0], practice, *lesson.steps[2:]])
+    quiet, _c, _ = factory.learner(wid, name="Amina")
+    busy, _c, _ = factory.learner(wid, name="Bilan")
+    with app.app_context():
+        progress(enrollment_of(quiet), lesson, done_steps=1, ago=timedelta(minutes=7))
+        progress(enrollment_of(busy), lesson, done_steps=1, ago=timedelta(minutes=2))
+        db.session.commit()
+    html = client.get(f"/teach/groups/{wid}").get_data(as_text=True)
+    stuck = html.split('id="stuck-title"')[1].split("</section>")[0]
+    assert "Amina" in stuck and "no activity since" in stuck and "Bilan" not in stuck
+
+
+def test_a_task_done_after_asking_for_help_is_recorded_and_shown(app, factory, teacher):
+    from workshop.learn import progress as prog
+
+    client, _uid, wid = teacher
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    helped, _c, _ = factory.learner(wid, name="Amina")
+    alone, _c, _ = factory.learner(wid, name="Bilan")
+    step = lesson.steps[2].id
+    with app.app_context():
+        ask_help(enrollment_of(helped), lesson, step)
+        db.session.commit()
+        for uid in (helped, alone):
+            e = enrollment_of(uid)
+            prog.record(e, lesson, step, kind="task", key=prog.new_key(), answer="x.y", correct=False, completes_step=False)
+            prog.record(e, lesson, step, kind="task", key=prog.new_key(), answer="x.y", correct=True, completes_step=True)
+        from workshop.models import StepEvent
+
+        flags = {(ev.learner_id, ev.correct): ev.helped for ev in db.session.scalars(db.select(StepEvent))}
+    assert flags == {(helped, False): False, (helped, True): True, (alone, False): False, (alone, True): False}
+    html = client.get(f"/teach/groups/{wid}").get_data(as_text=True)
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'<tr><th scope="row"><a [^>]+>(\w+)</a></th>(.*?)</tr>', html, re.S)}
+    assert "with help" in rows["Amina"] and "with help" not in rows["Bilan"]
+    page = client.get(f"/teach/groups/{wid}/learners/{helped}").get_data(as_text=True)
+    assert "Done after asking for help" in page and ">2<" in page  # two tries
+    assert "Done alone" in client.get(f"/teach/groups/{wid}/learners/{alone}").get_data(as_text=True)
+
+
+def test_class_view_without_javascript_reloads_itself(teacher):
+    client, _uid, wid = teacher
+    html = client.get(f"/teach/groups/{wid}").get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh"' in html
+    assert 'hx-trigger="every 5s"' in html
