@@ -1,0 +1,521 @@
+"""The practice bank's pages. Every object is fetched with the learner's id (`_own`), never by id alone,
+so another learner's id gives 404 and changes nothing. Every change is a POST with CSRF (CSRFProtect)."""
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from ...extensions import db
+from ...models import utcnow
+from . import LIVE, bill_barcode, bill_data, bp, finance, sandbox, scenario, today
+from .models import Account, Bill, Message, Payment, Transaction, owned
+
+MAX_MESSAGE = 140
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+def _own(model, object_id: int):
+    """Her row of this model with this id, or 404 (whoever else's it is)."""
+    row = db.session.scalars(owned(model, current_user.id).where(model.id == object_id)).first()
+    if row is None:
+        abort(404)
+    return row
+
+
+def _accounts():
+    return db.session.scalars(owned(Account, current_user.id).order_by(Account.position)).all()
+
+
+def signed_in_only(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        state = sandbox(current_user.id)
+        if not state.signed_in:
+            flash(_("Sign in to the practice bank first."), "info")
+            return redirect(url_for("bank.index"))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def ltr(value: str) -> Markup:
+    """Finnish data (IBAN, reference, amount, date) kept left to right inside Arabic."""
+    return Markup('<bdi class="ltr" dir="ltr">{}</bdi>').format(value)
+
+
+def eur(cents: int, sign: bool = False) -> str:
+    return finance.format_amount(cents, sign)
+
+
+def fidate(value) -> str:
+    return finance.format_date(value)
+
+
+def iban_filter(value: str) -> str:
+    return finance.format_iban(value) if value else ""
+
+
+def ref_filter(value: str) -> str:
+    return finance.format_any_reference(value)
+
+
+@bp.context_processor
+def bank_context():
+    bank = scenario().data["bank"]
+    return {"bank_name": bank["name_fi"], "practice_user_id": bank["user_id"], "practice_pin": bank["pin"],
+            "ltr": ltr, "eur": eur, "fidate": fidate, "iban": iban_filter, "ref": ref_filter,
+            "bank_nav": request.endpoint, "bank_state": sandbox(current_user.id)}
+
+
+def _page(template: str, status: int = 200, **context):
+    response = make_response(render_template(f"sims/bank/{template}", **context), status)
+    return response
+
+
+# --- signing in -----------------------------------------------------------------------------------
+
+@bp.route("/")
+def index():
+    state = sandbox(current_user.id)
+    if not state.signed_in:
+        return _page("sign_in.html", step="user" if not state.user_id_ok else "app")
+    accounts = _accounts()
+    waiting = db.session.scalars(owned(Payment, current_user.id).where(Payment.status == "waiting")).all()
+    einvoices = db.session.scalars(owned(Bill, current_user.id).where(Bill.kind == "einvoice", Bill.status == "open")).all()
+    return _page("overview.html", accounts=accounts, waiting=waiting, einvoices=einvoices)
+
+
+@bp.route("/sign-in", methods=["POST"])
+def sign_in():
+    state = sandbox(current_user.id)
+    typed = finance.digits_only(request.form.get("user_id", ""))
+    if typed != scenario().data["bank"]["user_id"]:
+        state.user_id_ok = False
+        db.session.commit()
+        return _page("sign_in.html", step="user", status=422,
+                     error=_("This user id is not right. In this practice bank, the user id is 12345678."))
+    state.user_id_ok = True
+    db.session.commit()
+    return redirect(url_for("bank.confirm_sign_in"), code=303)
+
+
+@bp.route("/sign-in/app", methods=["GET", "POST"])
+def confirm_sign_in():
+    """The simulated phone: 'confirm in the app' with the practice PIN."""
+    state = sandbox(current_user.id)
+    if state.signed_in:
+        return redirect(url_for("bank.index"))
+    if not state.user_id_ok:
+        return redirect(url_for("bank.index"))
+    if request.method == "POST":
+        if request.form.get("answer") == "reject":
+            state.user_id_ok = False
+            db.session.commit()
+            flash(_("You did not confirm, so nobody signed in. That is right if it was not you."), "info")
+            return redirect(url_for("bank.index"), code=303)
+        if finance.digits_only(request.form.get("pin", "")) != scenario().data["bank"]["pin"]:
+            return _page("app_confirm.html", purpose="sign_in", status=422,
+                         error=_("This PIN is not right. In this practice, the PIN is 1234."))
+        state.signed_in = True
+        state.signed_in_at = utcnow()
+        db.session.commit()
+        return redirect(url_for("bank.index"), code=303)
+    return _page("app_confirm.html", purpose="sign_in")
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    state = sandbox(current_user.id)
+    state.signed_in = False
+    state.user_id_ok = False
+    db.session.commit()
+    flash(_("You signed out of the practice bank. Always sign out when you finish."), "info")
+    return redirect(url_for("bank.index"), code=303)
+
+
+# --- accounts and transactions --------------------------------------------------------------------
+
+@bp.route("/accounts/<int:account_id>")
+@signed_in_only
+def account(account_id: int):
+    acc = _own(Account, account_id)
+    state = sandbox(current_user.id)
+    state.checked_balance = True
+    db.session.commit()
+    rows = db.session.scalars(owned(Transaction, current_user.id).where(Transaction.account_id == acc.id)
+                              .order_by(Transaction.booked_on.desc(), Transaction.id.desc())).all()
+    return _page("account.html", account=acc, transactions=rows)
+
+
+@bp.route("/transactions")
+@signed_in_only
+def transactions():
+    q = (request.args.get("q") or "").strip()[:80]
+    query = owned(Transaction, current_user.id)
+    if q:
+        like = f"%{q.replace('%', '').replace('_', '')}%"
+        query = query.where(db.or_(Transaction.counterparty.ilike(like), Transaction.message.ilike(like),
+                                   Transaction.kind_fi.ilike(like), Transaction.reference.ilike(like)))
+    rows = db.session.scalars(query.order_by(Transaction.booked_on.desc(), Transaction.id.desc())).all()
+    accounts = {a.id: a for a in _accounts()}
+    return _page("transactions.html", transactions=rows, q=q, accounts=accounts)
+
+
+@bp.route("/transactions/<int:transaction_id>")
+@signed_in_only
+def transaction(transaction_id: int):
+    row = _own(Transaction, transaction_id)
+    state = sandbox(current_user.id)
+    state.opened_transaction = True
+    db.session.commit()
+    return _page("transaction.html", t=row, account=_own(Account, row.account_id))
+
+
+# --- paper bills (her mail at home, no signing in needed) -----------------------------------------
+
+def _paper_bills():
+    return db.session.scalars(owned(Bill, current_user.id).where(Bill.kind == "paper").order_by(Bill.id)).all()
+
+
+@bp.route("/mail")
+def mail():
+    sandbox(current_user.id)
+    return _page("mail.html", bills=_paper_bills(), bill_data=bill_data)
+
+
+@bp.route("/mail/<int:bill_id>")
+def bill(bill_id: int):
+    sandbox(current_user.id)
+    row = _own(Bill, bill_id)
+    return _page("bill.html", bill=row, info=bill_data(row.key), barcode=bill_barcode(row))
+
+
+@bp.route("/mail/<int:bill_id>/picture.svg")
+def bill_picture(bill_id: int):
+    row = _own(Bill, bill_id)
+    svg = render_template("sims/bank/bill.svg", bill=row, info=bill_data(row.key), barcode=bill_barcode(row))
+    response = make_response(svg)
+    response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- paying a bill --------------------------------------------------------------------------------
+
+REFERENCE_ERRORS = {
+    "reference_check": lambda: _("This reference number is not right: one digit is wrong or missing. Check it on the bill. With a wrong reference number, the company may not find your payment."),
+    "reference_length": lambda: _("A reference number has 4 to 20 digits. Check it on the bill. With a wrong reference number, the company may not find your payment."),
+    "reference_format": lambda: _("A reference number has only digits (or starts with RF). Check it on the bill. With a wrong reference number, the company may not find your payment."),
+    "rf_check": lambda: _("This RF reference is not right. Check it on the bill. With a wrong reference number, the company may not find your payment."),
+    "rf_format": lambda: _("This RF reference is not right. Check it on the bill. With a wrong reference number, the company may not find your payment."),
+}
+
+BARCODE_ERRORS = {
+    "barcode_length": lambda n: _("A virtual barcode has exactly 54 digits. You wrote %(count)s. Copy the whole number from the bill.", count=n),
+    "barcode_format": lambda n: _("A virtual barcode has only digits. Copy the number from the bill again."),
+    "barcode_version": lambda n: _("This is not a virtual barcode the bank knows: it must start with 4 or 5. Copy the number from the bill again."),
+    "barcode_iban": lambda n: _("The account number inside this barcode is not right. Copy the number from the bill again."),
+    "barcode_reference": lambda n: _("The reference number inside this barcode is not right. Copy the number from the bill again."),
+    "barcode_date": lambda n: _("The due date inside this barcode is not right. Copy the number from the bill again."),
+}
+
+
+def _blank_form(account_id=None) -> dict:
+    return {"account": str(account_id or ""), "recipient": "", "iban": "", "amount": "", "reference": "",
+            "message": "", "due": finance.format_date(today()), "barcode": ""}
+
+
+def _validate_payment(form: dict, accounts: list[Account]):
+    """(clean values, errors by field). Each error says what it means in real life."""
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    account = next((a for a in accounts if str(a.id) == form["account"]), None)
+    if account is None:
+        errors["account"] = _("Choose the account the money comes from.")
+    clean["account"] = account
+    recipient = form["recipient"].strip()
+    if not recipient:
+        errors["recipient"] = _("Write the recipient's name, as it is on the bill.")
+    elif len(recipient) > 70:
+        errors["recipient"] = _("The name is too long. Write it as it is on the bill.")
+    clean["recipient"] = recipient
+    try:
+        clean["iban"] = finance.validate_iban(form["iban"])
+    except finance.FinanceError:
+        errors["iban"] = _("This account number (IBAN) is not right. Check it on the bill. A Finnish IBAN starts with FI and has 18 characters. With a wrong account number, the money does not reach the company.")
+    try:
+        clean["amount"] = finance.parse_amount(form["amount"])
+        if account is not None and clean["amount"] > account.balance_cents:
+            errors["amount"] = _("There is not enough money in the account: the balance is %(balance)s. The bank will not pay, and the company may add a late fee.", balance=finance.format_amount(account.balance_cents))
+    except finance.FinanceError:
+        errors["amount"] = _("Write the amount in euros, for example 64,37.")
+    reference, message = form["reference"].strip(), form["message"].strip()
+    clean["reference"], clean["message"] = "", message
+    if reference and message:
+        errors["reference"] = _("Write the reference number or a message, not both. The company finds your payment by the reference number, so if the bill has one, use only it.")
+    elif reference:
+        try:
+            clean["reference"] = finance.validate_any_reference(reference)
+        except finance.FinanceError as exc:
+            errors["reference"] = REFERENCE_ERRORS.get(exc.code, REFERENCE_ERRORS["reference_check"])()
+    elif not message:
+        errors["reference"] = _("Write the reference number from the bill. If the bill has no reference number, write a message instead.")
+    if len(message) > MAX_MESSAGE:
+        errors["message"] = _("The message is too long: at most 140 characters.")
+    try:
+        due = finance.parse_date(form["due"])
+        if due < today():
+            errors["due"] = _("This date is in the past. The bank cannot pay on a day that is over. Choose today or a later day, at the latest the due date on the bill.")
+        elif due > today() + timedelta(days=365):
+            errors["due"] = _("This date is more than a year away. Write the due date from the bill.")
+        clean["due"] = due
+    except finance.FinanceError:
+        errors["due"] = _("Write the date like this: 24.12.2026 (day, month, year).")
+    return clean, errors
+
+
+def _bill_for(learner_id: int, iban: str, reference: str) -> Bill | None:
+    return db.session.scalars(owned(Bill, learner_id).where(Bill.iban == iban, Bill.reference == reference)).first()
+
+
+def _render_pay(form: dict, errors: dict | None = None, status: int = 200, barcode_error: str = "", filled=False):
+    return _page("pay.html", status=status, form=form, errors=errors or {}, accounts=_accounts(),
+                 barcode_error=barcode_error, filled=filled, bills=_paper_bills())
+
+
+@bp.route("/pay", methods=["GET", "POST"])
+@signed_in_only
+def pay():
+    accounts = _accounts()
+    if request.method == "GET":
+        form = _blank_form(accounts[0].id if accounts else None)
+        draft_id = request.args.get("edit", type=int)
+        if draft_id:
+            draft = _own(Payment, draft_id)
+            if draft.status == "draft":
+                form.update(account=str(draft.account_id), recipient=draft.recipient, iban=finance.format_iban(draft.iban),
+                            amount=finance.format_amount(draft.amount_cents).replace("\u00a0€", "").replace("\u00a0", " "),
+                            reference=finance.format_any_reference(draft.reference), message=draft.message,
+                            due=finance.format_date(draft.due))
+        return _render_pay(form)
+    form = {key: (request.form.get(key) or "")[:200] for key in _blank_form()}
+    clean, errors = _validate_payment(form, accounts)
+    if errors:
+        return _render_pay(form, errors, status=422)
+    via = "form"
+    if form["barcode"]:  # filled from the virtual barcode: it counts only if she kept what it filled in
+        try:
+            code = finance.parse_barcode(form["barcode"])
+            if (code.iban, code.reference, code.amount_cents or clean["amount"]) == (clean["iban"], clean["reference"], clean["amount"]):
+                via = "barcode"
+        except finance.FinanceError:
+            pass
+    bill = _bill_for(current_user.id, clean["iban"], clean["reference"]) if clean["reference"] else None
+    payment = Payment(learner_id=current_user.id, account_id=clean["account"].id, bill_id=bill.id if bill else None,
+                      recipient=clean["recipient"], iban=clean["iban"], amount_cents=clean["amount"],
+                      reference=clean["reference"], message=clean["message"], due=clean["due"], via=via, status="draft")
+    db.session.add(payment)
+    db.session.commit()
+    return redirect(url_for("bank.review", payment_id=payment.id), code=303)
+
+
+@bp.route("/pay/barcode", methods=["POST"])
+@signed_in_only
+def pay_barcode():
+    """The virtual barcode fills the form in (on the server: works without JavaScript)."""
+    accounts = _accounts()
+    raw = (request.form.get("barcode") or "")[:200]
+    form = _blank_form(accounts[0].id if accounts else None)
+    form["barcode"] = raw
+    try:
+        code = finance.parse_barcode(raw)
+    except finance.FinanceError as exc:
+        count = len(finance.digits_only(raw))
+        return _render_pay(form, status=422, barcode_error=BARCODE_ERRORS[exc.code](count))
+    bill = _bill_for(current_user.id, code.iban, code.reference)
+    form.update(
+        barcode=finance.digits_only(raw), iban=finance.format_iban(code.iban),
+        recipient=bill.recipient if bill else "",
+        amount=finance.format_amount(code.amount_cents).replace("\u00a0€", "").replace("\u00a0", " ") if code.amount_cents else "",
+        reference=finance.format_any_reference(code.reference),
+        due=finance.format_date(code.due if code.due and code.due >= today() else today()),
+    )
+    return _render_pay(form, filled=True)
+
+
+@bp.route("/payments/<int:payment_id>/review", methods=["GET", "POST"])
+@signed_in_only
+def review(payment_id: int):
+    payment = _own(Payment, payment_id)
+    if payment.status != "draft":
+        return redirect(url_for("bank.payment", payment_id=payment.id))
+    if request.method == "POST":
+        payment.status = "confirming"
+        db.session.commit()
+        return redirect(url_for("bank.confirm_payment", payment_id=payment.id), code=303)
+    return _page("review.html", p=payment, account=_own(Account, payment.account_id))
+
+
+def _complete(payment: Payment) -> None:
+    """Confirmed in the app: paid today, or waiting for its due date."""
+    account = _own(Account, payment.account_id)
+    if payment.due <= today():
+        payment.status = "paid"
+        account.balance_cents -= payment.amount_cents
+        db.session.add(Transaction(learner_id=payment.learner_id, account_id=account.id, booked_on=today(),
+                                   counterparty=payment.recipient, kind_fi="E-lasku" if payment.via == "einvoice" else "Maksu",
+                                   amount_cents=-payment.amount_cents, reference=payment.reference,
+                                   message=payment.message, iban=payment.iban))
+    else:
+        payment.status = "waiting"
+    if payment.bill_id:
+        bill = _own(Bill, payment.bill_id)
+        if (bill.iban, bill.reference, bill.amount_cents) == (payment.iban, payment.reference, payment.amount_cents):
+            bill.status = "approved"
+
+
+@bp.route("/payments/<int:payment_id>/app", methods=["GET", "POST"])
+@signed_in_only
+def confirm_payment(payment_id: int):
+    payment = _own(Payment, payment_id)
+    if payment.status != "confirming":
+        return redirect(url_for("bank.payment", payment_id=payment.id))
+    if request.method == "POST":
+        if request.form.get("answer") == "reject":
+            payment.status = "draft" if payment.via != "einvoice" else "cancelled"
+            db.session.commit()
+            flash(_("You did not confirm, so the bank did not pay."), "info")
+            if payment.via == "einvoice":
+                return redirect(url_for("bank.einvoices"), code=303)
+            return redirect(url_for("bank.review", payment_id=payment.id), code=303)
+        if finance.digits_only(request.form.get("pin", "")) != scenario().data["bank"]["pin"]:
+            return _page("app_confirm.html", purpose="payment", p=payment, status=422,
+                         error=_("This PIN is not right. In this practice, the PIN is 1234."))
+        _complete(payment)
+        db.session.commit()
+        return redirect(url_for("bank.payment", payment_id=payment.id), code=303)
+    return _page("app_confirm.html", purpose="payment", p=payment)
+
+
+@bp.route("/payments/<int:payment_id>")
+@signed_in_only
+def payment(payment_id: int):
+    """The receipt (kuitti) of a payment, or where it is now."""
+    p = _own(Payment, payment_id)
+    if p.status == "draft":
+        return redirect(url_for("bank.review", payment_id=p.id))
+    if p.status == "confirming":
+        return redirect(url_for("bank.confirm_payment", payment_id=p.id))
+    return _page("receipt.html", p=p, account=_own(Account, p.account_id))
+
+
+@bp.route("/payments/waiting")
+@signed_in_only
+def waiting():
+    rows = db.session.scalars(owned(Payment, current_user.id).where(Payment.status == "waiting")
+                              .order_by(Payment.due, Payment.id)).all()
+    return _page("waiting.html", payments=rows)
+
+
+@bp.route("/payments/<int:payment_id>/cancel", methods=["POST"])
+@signed_in_only
+def cancel(payment_id: int):
+    p = _own(Payment, payment_id)
+    if p.status != "waiting":
+        flash(_("Only a payment that is still waiting can be cancelled."), "info")
+        return redirect(url_for("bank.payment", payment_id=p.id), code=303)
+    p.status = "cancelled"
+    if p.bill_id:
+        bill = _own(Bill, p.bill_id)
+        live = db.session.scalars(owned(Payment, current_user.id).where(
+            Payment.bill_id == bill.id, Payment.status.in_(LIVE))).first()
+        if live is None:
+            bill.status = "open"
+    db.session.commit()
+    flash(_("The payment is cancelled. No money left your account."), "info")
+    return redirect(url_for("bank.waiting"), code=303)
+
+
+# --- e-invoices -----------------------------------------------------------------------------------
+
+@bp.route("/einvoices")
+@signed_in_only
+def einvoices():
+    rows = db.session.scalars(owned(Bill, current_user.id).where(Bill.kind == "einvoice").order_by(Bill.id)).all()
+    return _page("einvoices.html", bills=rows, bill_data=bill_data)
+
+
+@bp.route("/einvoices/<int:bill_id>", methods=["GET", "POST"])
+@signed_in_only
+def einvoice(bill_id: int):
+    row = _own(Bill, bill_id)
+    if row.kind != "einvoice":
+        abort(404)
+    if request.method == "POST":
+        if row.status != "open":
+            flash(_("You already approved this e-invoice."), "info")
+            return redirect(url_for("bank.einvoice", bill_id=row.id), code=303)
+        accounts = _accounts()
+        payment = Payment(learner_id=current_user.id, account_id=accounts[0].id, bill_id=row.id, recipient=row.recipient,
+                          iban=row.iban, amount_cents=row.amount_cents, reference=row.reference, due=row.due,
+                          via="einvoice", status="confirming")
+        db.session.add(payment)
+        db.session.commit()
+        return redirect(url_for("bank.confirm_payment", payment_id=payment.id), code=303)
+    live = db.session.scalars(owned(Payment, current_user.id).where(
+        Payment.bill_id == row.id, Payment.status.in_(LIVE))).first()
+    return _page("einvoice.html", bill=row, info=bill_data(row.key), live=live)
+
+
+# --- the practice phone: messages, tricks and the fake page --------------------------------------
+
+def _message_data(m: Message) -> dict:
+    return next(item for item in scenario().data["messages"] if item["id"] == m.key)
+
+
+@bp.route("/phone")
+def phone():
+    sandbox(current_user.id)
+    rows = db.session.scalars(owned(Message, current_user.id).order_by(Message.position)).all()
+    return _page("phone.html", messages=[(m, _message_data(m)) for m in rows])
+
+
+@bp.route("/phone/<int:message_id>")
+def message(message_id: int):
+    sandbox(current_user.id)
+    m = _own(Message, message_id)
+    return _page("message.html", m=m, data=_message_data(m), not_scam=request.args.get("checked") == "1")
+
+
+@bp.route("/phone/<int:message_id>/report", methods=["POST"])
+def report(message_id: int):
+    sandbox(current_user.id)
+    m = _own(Message, message_id)
+    if not m.scam:
+        return redirect(url_for("bank.message", message_id=m.id, checked=1), code=303)
+    m.reported = True
+    db.session.commit()
+    return redirect(url_for("bank.message", message_id=m.id), code=303)
+
+
+@bp.route("/phone/<int:message_id>/link", methods=["GET", "POST"])
+def fake_page(message_id: int):
+    """The page behind the trick's link. What she types is never read or stored: only that she typed."""
+    state = sandbox(current_user.id)
+    m = _own(Message, message_id)
+    if not m.scam:
+        abort(404)
+    data = _message_data(m)
+    if request.method == "POST":
+        if any((request.form.get(name) or "").strip() for name in ("fake_user", "fake_pin")):
+            state.typed_into_fake_page = True
+            db.session.commit()
+            return _page("fake_danger.html", m=m, data=data)
+        return _page("fake_page.html", m=m, data=data)
+    return _page("fake_page.html", m=m, data=data)
