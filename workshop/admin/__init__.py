@@ -1,26 +1,44 @@
-"""Coordinator views: every group across the city, its instructors and size."""
+"""Coordinator views: every group across the city, instructors' accounts, the reach report.
+
+Authorisation is in one place: the blueprint's before_request lets only the coordinator in. Every
+list is built with a fixed number of queries (GROUP BY), however many groups the city runs.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import secrets
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from .. import i18n
 from ..extensions import db
-from ..models import Enrollment, Progress, Role, Status, User, Workshop
+from ..models import CODE_ALPHABET, Enrollment, Progress, Role, Status, User, Workshop, workshop_instructors
 from ..web import role_required
+from . import report as reach
+from .forms import ActionForm, InstructorForm, ReportFilter
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(role_required(Role.COORDINATOR))
 
 
+def new_password() -> str:
+    """A first password to read aloud or copy: 3 groups of 4 unambiguous characters (~56 bits)."""
+    raw = "".join(secrets.choice(CODE_ALPHABET.lower()) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def _sizes() -> dict[int, int]:
+    return dict(db.session.execute(
+        db.select(Enrollment.workshop_id, db.func.count(Enrollment.id)).group_by(Enrollment.workshop_id)
+    ).all())
+
+
 @bp.route("/")
 def index():
     workshops = db.session.scalars(
-        db.select(Workshop)
-        .options(selectinload(Workshop.instructors), selectinload(Workshop.enrollments))
-        .order_by(Workshop.starts_on.desc(), Workshop.name)
-    ).all()
-    instructors = db.session.scalars(
-        db.select(User).where(User.role == Role.INSTRUCTOR).order_by(User.display_name)
+        db.select(Workshop).options(selectinload(Workshop.instructors))
+        .order_by(Workshop.starts_on.desc(), Workshop.name, Workshop.id)
     ).all()
     done = dict(
         db.session.execute(
@@ -30,4 +48,151 @@ def index():
             .group_by(Enrollment.workshop_id)
         ).all()
     )
-    return render_template("admin/index.html", workshops=workshops, instructors=instructors, done=done)
+    return render_template("admin/index.html", workshops=workshops, sizes=_sizes(), done=done)
+
+
+def _workshop_or_404(workshop_id: int) -> Workshop:
+    workshop = db.session.get(Workshop, workshop_id)  # the coordinator sees every group
+    if workshop is None:
+        abort(404)
+    return workshop
+
+
+def _instructors(active_only: bool = False):
+    query = db.select(User).where(User.role == Role.INSTRUCTOR).order_by(User.display_name, User.id)
+    if active_only:
+        query = query.where(User.active.is_(True))
+    return db.session.scalars(query).all()
+
+
+@bp.route("/groups/<int:workshop_id>", methods=["GET", "POST"])
+def group(workshop_id: int):
+    workshop = _workshop_or_404(workshop_id)
+    instructors = _instructors()
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        wanted = {int(v) for v in request.form.getlist("instructors") if v.isdigit()}
+        by_id = {i.id: i for i in instructors}
+        if not wanted <= set(by_id):
+            abort(400)
+        workshop.instructors = [by_id[i] for i in sorted(wanted)]
+        db.session.commit()
+        return redirect(url_for("admin.index", saved=workshop.id), code=303)
+    size = _sizes().get(workshop.id, 0)
+    current = {i.id for i in workshop.instructors}
+    return render_template("admin/group.html", workshop=workshop, instructors=instructors, current=current,
+                           size=size, form=form)
+
+
+@bp.route("/instructors", methods=["GET", "POST"])
+def instructors():
+    form = InstructorForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip().lower()
+        if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
+            form.username.errors.append(_("This username is taken. Please choose another."))
+        else:
+            password = new_password()
+            user = User(role=Role.INSTRUCTOR, username=username, display_name=form.display_name.data.strip(),
+                        locale=form.language.data)
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            return render_template("admin/password.html", instructor=user, password=password, created=True)
+    groups = _groups_by_instructor()
+    return render_template("admin/instructors.html", form=form, instructors=_instructors(), groups=groups)
+
+
+def _groups_by_instructor() -> dict[int, list[Workshop]]:
+    rows = db.session.execute(
+        db.select(workshop_instructors.c.user_id, Workshop)
+        .join(Workshop, Workshop.id == workshop_instructors.c.workshop_id)
+        .order_by(Workshop.starts_on.desc(), Workshop.name)
+    ).all()
+    groups: dict[int, list[Workshop]] = {}
+    for user_id, workshop in rows:
+        groups.setdefault(user_id, []).append(workshop)
+    return groups
+
+
+def _instructor_or_404(user_id: int) -> User:
+    user = db.session.scalar(db.select(User).where(User.id == user_id, User.role == Role.INSTRUCTOR))
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/instructors/<int:user_id>")
+def instructor(user_id: int):
+    user = _instructor_or_404(user_id)
+    return render_template("admin/instructor.html", instructor=user, groups=_groups_by_instructor().get(user.id, []),
+                           form=ActionForm())
+
+
+@bp.route("/instructors/<int:user_id>/password", methods=["POST"])
+def reset_password(user_id: int):
+    user = _instructor_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    password = new_password()
+    user.set_password(password)  # bumps session_version: her open sessions end
+    db.session.commit()
+    return render_template("admin/password.html", instructor=user, password=password, created=False)
+
+
+@bp.route("/instructors/<int:user_id>/active", methods=["POST"])
+def set_active(user_id: int):
+    user = _instructor_or_404(user_id)
+    if not ActionForm().validate_on_submit() or request.form.get("active") not in ("0", "1"):
+        abort(400)
+    user.active = request.form["active"] == "1"
+    user.session_version = (user.session_version or 1) + 1  # either way, old sessions end
+    db.session.commit()
+    return redirect(url_for("admin.instructor", user_id=user.id), code=303)
+
+
+@bp.route("/report")
+def report():
+    form = ReportFilter(request.args)
+    valid = form.validate() if request.args else True
+    start, end = (form.start.data, form.end.data) if valid else (None, None)
+    learners = reach.learners(start, end)
+    lessons = reach.lessons(start, end, catalogue_titles())
+    by_language = reach.learners_by_language(start, end)
+    rtl = i18n.direction() == "rtl"
+    charts = {
+        "languages": reach.bar_chart([(i18n.NAMES.get(code, code), n) for code, n in by_language], rtl),
+        "lessons": reach.bar_chart([(row.title, row.completed) for row in lessons], rtl),
+    }
+    return render_template(
+        "admin/report.html", form=form, valid=valid, learners=learners, lessons=lessons, charts=charts,
+        total=reach.total_learners(start, end), start=start, end=end, by_language=by_language,
+    )
+
+
+@bp.route("/report/<kind>.csv")
+def report_csv(kind: str):
+    if kind not in ("learners", "lessons"):
+        abort(404)
+    form = ReportFilter(request.args)
+    start, end = (form.start.data, form.end.data) if (not request.args or form.validate()) else (None, None)
+    if kind == "learners":
+        header = [_("Language"), _("Language code"), _("Location"), _("Period starts"), _("Period ends"),
+                  _("Groups"), _("Learners")]
+        rows = [[i18n.NAMES.get(r.language, r.language), r.language, r.location, r.starts_on.isoformat(),
+                 r.ends_on.isoformat(), r.groups, r.learners] for r in reach.learners(start, end)]
+    else:
+        header = [_("Course"), _("Course id"), _("Lessons completed"), _("Learners who completed a lesson")]
+        rows = [[r.title, r.course, r.completed, r.learners] for r in reach.lessons(start, end, catalogue_titles())]
+    name = f"askel-reach-{kind}" + (f"-{start.isoformat()}" if start else "") + (f"-{end.isoformat()}" if end else "")
+    return reach.csv_response([header, *rows], f"{name}.csv")
+
+
+def catalogue_titles() -> dict[str, str]:
+    from ..web import catalogue
+
+    return {c.id: i18n.lesson_text(f"{c.id}/title", c.title) for c in catalogue().courses}
+
+
