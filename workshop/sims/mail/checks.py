@@ -1,0 +1,164 @@
+"""Task checks for the e-mail lessons' practice steps. They read her mailbox, never a browser flag.
+
+Each returns Result(done, hint); the hint says, in her language, exactly what is still missing.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ...curriculum import Result, task
+from . import mailbox as mb
+from .models import MailMessage
+
+
+
+def _box(learner) -> list[MailMessage] | None:
+    from ...extensions import db
+    from .models import MailBox
+
+    if db.session.get(MailBox, learner.id) is None:
+        return None
+    return mb.all_messages(learner)
+
+
+def _open_first() -> Result:
+    return Result(False, _("First open the practice: press “Open the practice”."))
+
+
+def _seeded(messages: list[MailMessage], key: str) -> MailMessage | None:
+    return next((m for m in messages if m.scenario_key == key), None)
+
+
+def _sent(messages: list[MailMessage]) -> list[MailMessage]:
+    """What she really sent (also if she deleted it from Lähetetyt afterwards)."""
+    return [m for m in messages if not m.scenario_key and m.kind in ("new", "reply", "forward")
+            and (m.folder == "sent" or (m.folder in ("deleted", "junk") and m.previous_folder == "sent"))]
+
+
+def _drafts(messages: list[MailMessage]) -> list[MailMessage]:
+    return [m for m in messages if m.folder == "drafts"]
+
+
+def _to(message: MailMessage, address: str) -> bool:
+    return address.lower() in {a.lower() for a in mb.split_addresses(message.to_addr)}
+
+
+@task("mail.read_teacher_message")
+def read_teacher_message(learner) -> Result:
+    messages = _box(learner)
+    if messages is None:
+        return _open_first()
+    teacher = _seeded(messages, "teacher")
+    if teacher is not None and teacher.read:
+        return Result(True)
+    if teacher is not None and teacher.folder == "deleted":
+        return Result(False, _("The teacher's message is in Poistetut. Open Poistetut, open the message and press Palauta."))
+    return Result(False, _("Open Saapuneet and tap the message from Liisa Virtanen, the teacher. Then come back."))
+
+
+@task("mail.read_office_message")
+def read_office_message(learner) -> Result:
+    messages = _box(learner)
+    if messages is None:
+        return _open_first()
+    office = _seeded(messages, "office")
+    if office is not None and office.read:
+        return Result(True)
+    if office is not None and office.folder == "deleted":
+        return Result(False, _("The message is in Poistetut. Open Poistetut, open the message and press Palauta."))
+    return Result(False, _("Open Saapuneet and tap the message from Varhaiskasvatuksen asiakaspalvelu. Then come back."))
+
+
+@task("mail.moved_from_junk")
+def moved_from_junk(learner) -> Result:
+    messages = _box(learner)
+    if messages is None:
+        return _open_first()
+    party = _seeded(messages, "school-party")
+    if party is not None and party.folder == "inbox":
+        return Result(True)
+    if party is not None and party.folder == "deleted":
+        return Result(False, _("You deleted the school's message. Open Poistetut, open it and press Palauta."))
+    return Result(False, _("Open Roskaposti. Open the message from the school and press “Ei roskapostia”."))
+
+
+@task("mail.replied_to_teacher")
+def replied_to_teacher(learner) -> Result:
+    messages = _box(learner)
+    if messages is None:
+        return _open_first()
+    teacher = mb.contact("teacher")
+    sent = [m for m in _sent(messages) if _to(m, teacher)]
+    if any(mb.own_text(m.body) for m in sent):
+        return Result(True)
+    if sent:
+        return Result(False, _("Your reply had no words of your own. Write your answer above the teacher's message, then press Lähetä."))
+    if any(_to(m, teacher) for m in _drafts(messages)):
+        return Result(False, _("Your reply is in Luonnokset, not sent yet. Open Luonnokset, open it and press Lähetä."))
+    original = _seeded(messages, "teacher")
+    if original is not None and not original.read:
+        return Result(False, _("First open the teacher's message in Saapuneet. Then press Vastaa."))
+    return Result(False, _("Open the teacher's message and press Vastaa. Write your answer and press Lähetä."))
+
+
+@task("mail.sent_new_message")
+def sent_new_message(learner) -> Result:
+    messages = _box(learner)
+    if messages is None:
+        return _open_first()
+    sent = _sent(messages)
+    if any(m.kind == "new" and m.subject and mb.own_text(m.body) for m in sent):
+        return Result(True)
+    if any(m.kind == "new" for m in sent):
+        return Result(False, _("Your message needs a subject (Aihe) and some words. Write a new one with both."))
+    if any(m.kind == "new" for m in _drafts(messages)):
+        return Result(False, _("Your message is in Luonnokset, not sent yet. Open Luonnokset, open it and press Lähetä."))
+    if sent:
+        return Result(False, _("You answered a message. Now write a new one: press Uusi viesti."))
+    return Result(False, _("Press Uusi viesti. Write the address, a subject and a few words. Then press Lähetä."))
+
+
+@task("mail.sent_with_photo")
+def sent_with_photo(learner) -> Result:
+    messages = _box(learner)
+    if messages is None:
+        return _open_first()
+    sent = _sent(messages)
+    if any(a.asset in mb.GALLERY for m in sent for a in m.attachments):
+        return Result(True)
+    if any(a.asset in mb.GALLERY for m in _drafts(messages) for a in m.attachments):
+        return Result(False, _("Your message with the photo is in Luonnokset. Open it and press Lähetä."))
+    if sent:
+        return Result(False, _("Your message had no photo. Write again, press Liitä tiedosto and choose a photo."))
+    return Result(False, _("Press Uusi viesti. Press Liitä tiedosto and choose a photo. Then press Lähetä."))
+
+
+@task("mail.opened_attachment")
+def opened_attachment(learner) -> Result:
+    messages = _box(learner)
+    if messages is None:
+        return _open_first()
+    received = [a for m in messages if m.scenario_key for a in m.attachments]
+    if any(a.opened_at for a in received):
+        return Result(True)
+    return Result(False, _("Open the message from Varhaiskasvatuksen asiakaspalvelu. Tap the file with the paperclip to open it."))
+
+
+@task("mail.reported_phishing")
+def reported_phishing(learner) -> Result:
+    messages = _box(learner)
+    if messages is None:
+        return _open_first()
+    trap = _seeded(messages, "phishing")
+    if trap is None:
+        return Result(False, _("Start this practice again: the bank message is missing."))
+    if trap.folder == "junk":
+        return Result(True)
+    answered = any(_to(m, trap.from_addr) for m in _sent(messages))
+    if answered:
+        return Result(False, _("You answered the false bank message. Never answer such a message. Now open it and press Merkitse roskapostiksi."))
+    if trap.link_opened_at:
+        return Result(False, _("You opened the link in the false bank message. In real life, never do that. Now open the message and press Merkitse roskapostiksi."))
+    if trap.folder == "deleted":
+        return Result(False, _("You deleted the false bank message. That is safe. To report it, open Poistetut, open it and press Merkitse roskapostiksi."))
+    return Result(False, _("Find the message that says your account is locked. Open it and press Merkitse roskapostiksi."))
