@@ -226,3 +226,25 @@ def test_help_request_over_htmx_returns_the_confirmation_only(app, learner_clien
     response = client.post("/help", data={"csrf_token": token}, headers={"HX-Request": "true"})
     assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
     assert "Your instructor has been told" in response.get_data(as_text=True)
+
+
+def test_cached_step_gets_fresh_tokens_per_request_and_learner(app, factory):
+    workshop = factory.workshop()
+    clients = []
+    for name in ("Amina", "Hodan"):
+        _uid, code, _ = factory.learner(workshop, name=name, locale="en")
+        client = app.test_client()
+        sign_in(client, code)
+        clients.append(client)
+    url = f"/learn/start/01-welcome/steps/{catalogue(app).lesson('start', '01-welcome').steps[0].id}"
+    pages = [c.get(url).get_data(as_text=True) for c in clients] + [clients[0].get(url).get_data(as_text=True)]
+    keys = [KEY_RE.search(p).group(1) for p in pages]
+    assert len(set(keys)) == 3  # a new idempotency key on every render
+    for page in pages:
+        assert "askel-csrf" not in page and "askel-key" not in page
+    token_a = CSRF_RE.search(pages[0]).group(1)
+    token_b = CSRF_RE.search(pages[1]).group(1)
+    assert token_a != token_b
+    # each learner's token is the one her own session accepts
+    assert clients[1].post(url, data={"csrf_token": token_a, "key": keys[1]}).status_code == 400
+    assert clients[1].post(url, data={"csrf_token": token_b, "key": keys[1]}).status_code == 303

@@ -1,10 +1,12 @@
 """Learner views: language choice, home, the lesson player, her own progress, asking for help."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 
 from .. import i18n
 from ..curriculum import TASKS
@@ -114,6 +116,24 @@ def lesson(course_id: str, lesson_id: str):
     return redirect(url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=step_id))
 
 
+# A step as first shown (no answer yet) is the same for every learner in a locale except for two
+# tokens: the CSRF token and the idempotency key. It is rendered once per process and locale with
+# placeholders, which each request then fills in; lesson files and catalogs load at start-up.
+CSRF_SLOT, KEY_SLOT = "\x00askel-csrf\x00", "\x00askel-key\x00"
+
+
+def _player_html(context: dict) -> Markup:
+    if context["feedback"] or context["answered"]:
+        return Markup(render_template("learn/_player.html", **context))
+    cache = current_app.extensions.setdefault("askel_players", {})
+    cache_key = (i18n.current_locale(), context["step"].context)
+    html = cache.get(cache_key)
+    if html is None:
+        html = render_template("learn/_player.html", **{**context, "key": KEY_SLOT, "csrf_token": lambda: CSRF_SLOT})
+        cache[cache_key] = html
+    return Markup(html.replace(CSRF_SLOT, generate_csrf()).replace(KEY_SLOT, context["key"]))
+
+
 def _render_step(lesson, step, *, feedback=None, answered=None, status=200):
     index = lesson.index(step.id)
     previous = lesson.steps[index - 1] if index > 0 else None
@@ -125,10 +145,12 @@ def _render_step(lesson, step, *, feedback=None, answered=None, status=200):
     url = url_for("learn.step", course_id=lesson.course, lesson_id=lesson.id, step_id=step.id)
     context = dict(
         lesson=lesson, step=step, number=index + 1, total=len(lesson.steps), previous=previous,
-        next_url=next_url, feedback=feedback, answered=answered, key=prog.new_key(), form=ActionForm(),
+        next_url=next_url, feedback=feedback, answered=answered, key=prog.new_key(),
         glossary=catalogue().glossary, step_url=url,
     )
-    return page_or_fragment("learn/step.html", "learn/_step.html", push_url=url, status=status, **context)
+    player = _player_html(context)
+    return page_or_fragment("learn/step.html", "learn/_step.html", push_url=url, status=status,
+                            lesson=lesson, number=index + 1, total=len(lesson.steps), player=player)
 
 
 @bp.route("/learn/<course_id>/<lesson_id>/steps/<step_id>", methods=["GET", "POST"])
