@@ -36,6 +36,11 @@ translations: install
 i18n: install
 	$(BIN)/flask i18n all
 
+# The workshop benchmark: gunicorn on 127.0.0.1, 30 tablets, one instructor, and the bare-route
+# ceiling. Uses PostgreSQL when DATABASE_URL is set. Results go into docs/performance.md by hand.
+bench: install translations
+	$(BIN)/python -m workshop.benchmark $(BENCH_ARGS)
+
 check-content: install
 	$(BIN)/flask check-content
 

@@ -133,6 +133,12 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(static_url=static_url, lt=i18n.lesson_text, fi_label=fi_label)
 
+    @app.before_request
+    def refuse_nul_characters():
+        """A NUL character has no place in any text a person types, and PostgreSQL cannot store it."""
+        if request.method == "POST" and any("\x00" in v for v in request.form.values()):
+            abort(400)
+
     @app.route("/healthz")
     def healthz():
         """For load balancers and the benchmark's ceiling: the cheapest Flask route there is."""
