@@ -163,3 +163,17 @@ def test_class_view_without_javascript_reloads_itself(teacher):
     html = client.get(f"/teach/groups/{wid}").get_data(as_text=True)
     assert '<noscript><meta http-equiv="refresh"' in html
     assert 'hx-trigger="every 5s"' in html
+
+
+def test_her_own_progress_knows_which_lessons_she_did_with_help(app, factory, teacher):
+    from workshop.learn import progress as prog
+
+    _client, _uid, wid = teacher
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    lid, _c, _ = factory.learner(wid, name="Amina")
+    with app.app_context():
+        e = enrollment_of(lid)
+        event(e, lesson, lesson.steps[2].id, kind="task", correct=True, helped=True)
+        db.session.commit()
+        assert prog.helped_lessons([e.id]) == {("start", "01-welcome")}
+        assert prog.helped_lessons([]) == set()

@@ -102,8 +102,10 @@ def home():
 
 @bp.route("/my-progress")
 def my_progress():
-    merged = prog.statuses([e.id for e in current_user.enrollments])
-    return render_template("learn/progress.html", merged=merged, Status=Status)
+    enrollment_ids = [e.id for e in current_user.enrollments]
+    merged = prog.statuses(enrollment_ids)
+    return render_template("learn/progress.html", merged=merged, Status=Status,
+                           helped=prog.helped_lessons(enrollment_ids))
 
 
 @bp.route("/learn/<course_id>/<lesson_id>/")

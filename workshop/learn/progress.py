@@ -127,6 +127,17 @@ def _asked_for_help(enrollment: Enrollment, lesson: Lesson, step_id: str) -> boo
     )
 
 
+def helped_lessons(enrollment_ids: list[int]) -> set[tuple[str, str]]:
+    """The lessons in which she did a practice task after asking for help (the others: alone)."""
+    if not enrollment_ids:
+        return set()
+    rows = db.session.execute(
+        db.select(StepEvent.course, StepEvent.lesson).distinct().where(
+            StepEvent.enrollment_id.in_(enrollment_ids), StepEvent.kind == "task", StepEvent.helped.is_(True))
+    )
+    return {(course, lesson) for course, lesson in rows}
+
+
 def statuses(enrollment_ids: list[int]) -> dict[tuple[str, str], Progress]:
     """Her progress merged over all her enrolments: for each lesson, the furthest record."""
     if not enrollment_ids:
