@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from workshop.config import ROOT
 
@@ -26,15 +24,6 @@ def _unavailable(reason: str):
     if REQUIRED:
         pytest.fail(f"{reason} (ASKEL_REQUIRE_BROWSER=1: browser tests may not skip)")
     pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 @pytest.fixture(scope="session")
