@@ -90,6 +90,11 @@ def test_every_form_survives_fuzzing(app, factory, role):
 
     submit()
     assert not problems, sorted(set(problems))[:15]
+    # what was typed is shown as text everywhere it appears, never as markup
+    pages_after, _forms = crawl(client, start)
+    for path in pages_after:
+        body = client.get(path).get_data(as_text=True)
+        assert "<img src=x onerror=alert(1)>" not in body and "<script>alert(1)</script>" not in body, path
 
 
 def _example_url(rule) -> str:
