@@ -46,12 +46,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["askel_catalogue"] = load_catalogue(app.config["LESSONS_DIR"])
 
     from . import auth, learn, teach, admin, sims, cli, web
+    from . import review
 
     web.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(learn.bp)
     app.register_blueprint(teach.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(review.bp)
     sims.init_app(app)
     cli.init_app(app)
 

@@ -128,7 +128,9 @@ def _player_html(context: dict) -> Markup:
     if context["feedback"] or context["answered"]:
         return Markup(render_template("learn/_player.html", **context))
     cache = current_app.extensions.setdefault("askel_players", {})
-    cache_key = (i18n.current_locale(), context["step"].context)
+    from ..review.state import version as review_version  # reviewed wording and narrations
+
+    cache_key = (i18n.current_locale(), context["step"].context, review_version())
     html = cache.get(cache_key)
     if html is None:
         html = render_template("learn/_player.html", **{**context, "key": KEY_SLOT, "csrf_token": lambda: CSRF_SLOT})

@@ -1,0 +1,73 @@
+"""Review tables: recorded narrations, reviewed wording with its append-only history, and one
+version token that tells every process when to reload its copy of both."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..models import utcnow
+
+
+class Narration(db.Model):
+    """A recorded narration of one step (or practice goal) in one language. The sound itself is a
+    file under instance/narrations/<locale>/, never in the database."""
+
+    __tablename__ = "review_narrations"
+    __table_args__ = (sa.UniqueConstraint("locale", "context"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    context: Mapped[str] = mapped_column(sa.String(200))  # course/lesson/step
+    filename: Mapped[str] = mapped_column(sa.String(64), unique=True)  # <random id>.<ext>
+    mimetype: Mapped[str] = mapped_column(sa.String(32))
+    size: Mapped[int]
+    duration_ms: Mapped[int]
+    digest: Mapped[str] = mapped_column(sa.String(64))  # sha256 of the file: the ETag
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Wording(db.Model):
+    """The current reviewed translation of one lesson text, with a hash of the English it translates."""
+
+    __tablename__ = "review_wordings"
+    __table_args__ = (sa.UniqueConstraint("locale", "context"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    context: Mapped[str] = mapped_column(sa.String(200))  # course/lesson/step/field
+    text: Mapped[str] = mapped_column(sa.Text)
+    source_hash: Mapped[str] = mapped_column(sa.String(64))
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    reviewer: Mapped[str] = mapped_column(sa.String(80))  # her username, kept if the account goes
+    reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WordingChange(db.Model):
+    """Append-only: every edit and every revert, with who and when. Rows are never updated."""
+
+    __tablename__ = "review_wording_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    context: Mapped[str] = mapped_column(sa.String(200), index=True)
+    action: Mapped[str] = mapped_column(sa.String(8))  # edit | revert
+    old_text: Mapped[str | None] = mapped_column(sa.Text)  # None: the catalog's translation
+    new_text: Mapped[str | None] = mapped_column(sa.Text)
+    source_hash: Mapped[str] = mapped_column(sa.String(64))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(sa.String(80))  # kept even if the account is deleted
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewVersion(db.Model):
+    """One row: a random token, changed by every edit of wording or narrations. Each process reads
+    it once per request and reloads its copy when it differs."""
+
+    __tablename__ = "review_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32))

@@ -1,0 +1,116 @@
+"""Each process keeps a copy of the reviewed wording and of which narrations exist, and reloads it
+when the version token in the database changes: one cheap query per request, read only when a
+page needs lesson text or a narration. A change made here is seen by this process at once, and by
+every other process (gunicorn workers, other hosts) on its next request.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from flask import current_app, g, has_request_context, url_for
+
+from ..extensions import db
+from .models import Narration, ReviewVersion, Wording
+
+VERSION_QUERY = db.select(ReviewVersion.token).where(ReviewVersion.id == 1)
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4096)
+def source_hash(english: str) -> str:
+    """Identifies the English source a translation was reviewed against."""
+    return hashlib.sha256(english.encode()).hexdigest()
+
+
+@dataclass
+class Snapshot:
+    token: str | None = None
+    wording: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # -> (source hash, text)
+    narrations: dict[tuple[str, str], str] = field(default_factory=dict)  # -> filename
+    locales: frozenset[str] = frozenset()  # locales with any reviewed wording
+
+
+def _snapshots() -> dict:
+    return current_app.extensions.setdefault("askel_review", {"snapshot": Snapshot()})
+
+
+def current() -> Snapshot:
+    """This process's copy, checked against the database once per request."""
+    holder = _snapshots()
+    if has_request_context() and "review_snapshot" in g:
+        return g.review_snapshot
+    token = db.session.execute(VERSION_QUERY).scalar() or ""
+    snapshot = holder["snapshot"]
+    if snapshot.token != token:
+        snapshot = _load(token)
+        with _lock:
+            holder["snapshot"] = snapshot
+            # Cached step pages were rendered with the old wording and narrations.
+            current_app.extensions.pop("askel_players", None)
+    if has_request_context():
+        g.review_snapshot = snapshot
+    return snapshot
+
+
+def _load(token: str) -> Snapshot:
+    wording = {
+        (w.locale, w.context): (w.source_hash, w.text)
+        for w in db.session.execute(db.select(Wording.locale, Wording.context, Wording.source_hash, Wording.text))
+    }
+    narrations = {
+        (n.locale, n.context): n.filename
+        for n in db.session.execute(db.select(Narration.locale, Narration.context, Narration.filename))
+    }
+    return Snapshot(token, wording, narrations, frozenset(locale for locale, _c in wording))
+
+
+def version() -> str:
+    """The token for cache keys of rendered pages (the step player)."""
+    return current().token or ""
+
+
+def bump() -> None:
+    """Call in the transaction that changes wording or narrations, before its commit."""
+    token = secrets.token_hex(16)
+    row = db.session.get(ReviewVersion, 1)
+    if row is None:
+        db.session.add(ReviewVersion(id=1, token=token))
+    else:
+        row.token = token
+    if has_request_context():
+        g.pop("review_snapshot", None)
+
+
+def reviewed_text(context: str, message: str) -> str | None:
+    """The reviewed wording of a lesson text in the current locale, if one matches today's English.
+
+    A reviewed text whose English source has changed since is not shown (as gettext hides a fuzzy
+    translation); the review page marks it for review instead.
+    """
+    if not has_request_context():
+        return None
+    from ..i18n import current_locale
+
+    snapshot = current()
+    locale = current_locale()
+    if locale not in snapshot.locales:
+        return None
+    entry = snapshot.wording.get((locale, context))
+    if entry is None or entry[0] != source_hash(message):
+        return None
+    return entry[1]
+
+
+def narration_url(context: str, locale: str | None = None) -> str | None:
+    """The URL of the recorded narration of a step in her language, or None."""
+    from ..i18n import current_locale
+
+    locale = locale or current_locale()
+    filename = current().narrations.get((locale, context))
+    if filename is None:
+        return None
+    return url_for("review.narration_file", locale=locale, filename=filename)
