@@ -98,7 +98,7 @@ def lessons(start: date | None, end: date | None, titles: dict[str, str]) -> lis
 
 # --- the bar chart -------------------------------------------------------------------------------
 
-WIDTH, ROW, LABEL, GAP, VALUE = 640, 40, 200, 10, 60
+WIDTH, ROW, LABEL, GAP, VALUE = 520, 40, 170, 10, 50
 
 
 def bar_chart(items: list[tuple[str, int]], rtl: bool = False) -> dict:
