@@ -42,8 +42,6 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     Compress(app)
 
-    # Lessons are validated once, at start-up: a broken file stops the app with its name.
-    app.extensions["askel_catalogue"] = load_catalogue(app.config["LESSONS_DIR"])
 
     from . import auth, learn, teach, admin, sims, cli, web
     from . import review
@@ -55,6 +53,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     sims.init_app(app)
+
+    # Lessons are validated once, at start-up, after the sims have registered their task checks:
+    # a broken file, or a practice step naming a check nobody provides, stops the app with its name.
+    app.extensions["askel_catalogue"] = load_catalogue(app.config["LESSONS_DIR"])
     cli.init_app(app)
 
     @app.after_request

@@ -126,3 +126,16 @@ def test_unknown_practice_task_is_refused(lessons_copy):
             load_catalogue(lessons_copy)
     finally:
         del STEP_TYPES[Probe.type]
+
+
+def test_a_fresh_process_starts_and_checks_the_content(tmp_path):
+    """The sims register their task checks before the lessons that name them are validated."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ASKEL_INSTANCE": str(tmp_path), "FLASK_APP": "workshop"}
+    result = subprocess.run([sys.executable, "-m", "flask", "check-content"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "all valid" in result.stdout
