@@ -1,0 +1,65 @@
+"""Helpers for the review tests: staff with a lesson language, a signed-in world, narrations."""
+from __future__ import annotations
+
+import io
+
+from tests.conftest import sign_in
+from tests.review import sounds
+from tests.staff_admin.helpers import any_token, staff_client
+from workshop.extensions import db
+from workshop.models import Role, User
+
+LESSON = ("start", "01-welcome")
+STEP = "welcome"
+
+
+def set_locale(app, user_id: int, locale: str | None) -> None:
+    with app.app_context():
+        db.session.get(User, user_id).locale = locale
+        db.session.commit()
+
+
+def make_world(app, factory) -> dict:
+    deeqa = factory.staff("deeqa")
+    rasha = factory.staff("rasha")
+    liisa = factory.staff("liisa", role=Role.COORDINATOR)
+    set_locale(app, deeqa, "so")
+    set_locale(app, rasha, "ar")
+    somali = factory.workshop("so", name="Somali group", instructor=deeqa)
+    arabic = factory.workshop("ar", name="Arabic group", instructor=rasha)
+    amina, amina_code, _ = factory.learner(somali, name="Amina", locale="so")
+    layla, layla_code, _ = factory.learner(arabic, name="Layla", locale="ar")
+    clients = {"anonymous": app.test_client(), "learner": app.test_client()}
+    assert sign_in(clients["learner"], amina_code).status_code == 303
+    clients["instructor"] = staff_client(app, "deeqa")
+    clients["other_instructor"] = staff_client(app, "rasha")
+    clients["coordinator"] = staff_client(app, "liisa")
+    arabic_learner = app.test_client()
+    assert sign_in(arabic_learner, layla_code).status_code == 303
+    return {"app": app, "deeqa": deeqa, "rasha": rasha, "liisa": liisa, "clients": clients,
+            "arabic_learner": arabic_learner}
+
+
+def upload(client, locale: str, data: bytes, filename: str = "narration.wav", step: str = STEP):
+    course, lesson = LESSON
+    return client.post(f"/review/{locale}/{course}/{lesson}/{step}/narration",
+                       data={"csrf_token": any_token(client), "audio": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def narration_url(app, locale: str, step: str = STEP) -> str | None:
+    from workshop.review.models import Narration
+
+    with app.app_context():
+        row = db.session.scalar(db.select(Narration).where(Narration.locale == locale,
+                                                           Narration.context == f"{LESSON[0]}/{LESSON[1]}/{step}"))
+        return f"/review/narrations/{locale}/{row.filename}" if row else None
+
+
+def a_narration(world) -> str:
+    """A stored Somali narration of the first step, made by the coordinator; its URL."""
+    url = narration_url(world["app"], "so")
+    if url is None:
+        assert upload(world["clients"]["coordinator"], "so", sounds.wav(1)).status_code == 303
+        url = narration_url(world["app"], "so")
+    return url

@@ -1,0 +1,146 @@
+"""Narrations: upload checks with clear messages, storage under instance/, serving with caching by
+their own route only, replace and delete remove the old file, the listen partial, missing list."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.review import sounds
+from tests.review.helpers import LESSON, STEP, make_world, narration_url, upload
+from tests.staff_admin.helpers import any_token
+from workshop.review import audio
+
+STEP_URL = f"/learn/{LESSON[0]}/{LESSON[1]}/steps/{STEP}"
+
+
+@pytest.fixture
+def world(app, factory):
+    return make_world(app, factory)
+
+
+def folder(app, locale="so") -> Path:
+    return Path(app.instance_path) / "narrations" / locale
+
+
+def files(app, locale="so") -> list[str]:
+    return sorted(p.name for p in folder(app, locale).glob("*")) if folder(app, locale).exists() else []
+
+
+def test_upload_is_stored_under_instance_and_served_with_caching(app, world):
+    data = sounds.wav(1.5)
+    response = upload(world["clients"]["instructor"], "so", data)
+    assert response.status_code == 303
+    url = narration_url(app, "so")
+    name = url.rsplit("/", 1)[1]
+    assert files(app) == [name] and (folder(app) / name).read_bytes() == data
+    learner = world["clients"]["learner"]
+    served = learner.get(url)
+    assert served.status_code == 200 and served.data == data
+    assert served.mimetype == "audio/wav"
+    assert "max-age=604800" in served.headers["Cache-Control"] and "private" in served.headers["Cache-Control"]
+    etag = served.headers["ETag"]
+    assert learner.get(url, headers={"If-None-Match": etag}).status_code == 304
+    ranged = learner.get(url, headers={"Range": "bytes=0-9"})
+    assert ranged.status_code == 206 and ranged.data == data[:10]
+
+
+def test_the_file_cannot_be_read_by_any_other_route(app, world):
+    upload(world["clients"]["instructor"], "so", sounds.wav(1))
+    name = narration_url(app, "so").rsplit("/", 1)[1]
+    client = world["clients"]["coordinator"]
+    for path in [
+        f"/static/{name}", f"/static/../instance/narrations/so/{name}", f"/static/narrations/so/{name}",
+        f"/media/../../instance/narrations/so/{name}", f"/media/{name}", f"/narrations/so/{name}",
+        f"/instance/narrations/so/{name}", f"/review/narrations/ar/{name}", f"/review/narrations/so/..%2F{name}",
+        "/review/narrations/so/aaaaaaaaaaaaaaaa.wav", f"/review/narrations/so/.{name}.part",
+    ]:
+        response = client.get(path)
+        assert response.status_code in (404, 308), path
+        assert response.data[:4] != b"RIFF", path
+    # the file lives outside /static and outside the lessons' media
+    assert not str(folder(app)).startswith(str(Path(app.static_folder)))
+
+
+def test_replacing_and_deleting_remove_the_old_file(app, world):
+    deeqa = world["clients"]["instructor"]
+    upload(deeqa, "so", sounds.wav(1))
+    first = narration_url(app, "so").rsplit("/", 1)[1]
+    upload(deeqa, "so", sounds.mp3(2), filename="new.mp3")
+    second = narration_url(app, "so").rsplit("/", 1)[1]
+    assert second != first and second.endswith(".mp3")
+    assert files(app) == [second]
+    assert deeqa.get(f"/review/narrations/so/{first}").status_code == 404
+    path = f"/review/so/{LESSON[0]}/{LESSON[1]}/{STEP}/narration/delete"
+    assert deeqa.post(path, data={"csrf_token": any_token(deeqa)}).status_code == 303
+    assert files(app) == [] and narration_url(app, "so") is None
+
+
+@pytest.mark.parametrize("data, filename, message, status", [
+    (b"<html><body>not sound</body></html>", "sound.mp3", "This is not a sound file Askel can use", 422),
+    (b"%PDF-1.7\n" + bytes(500), "x.wav", "This is not a sound file Askel can use", 422),
+    (sounds.wav(91, rate=4000), "long.wav", "This recording is too long", 422),
+    (sounds.webm(120), "long.webm", "This recording is too long", 422),
+    (sounds.wav(1) + bytes(audio.MAX_BYTES), "big.wav", "This file is too large", 413),
+    (sounds.wav(1) + bytes(3 * audio.MAX_BYTES), "huge.wav", "This file is too large", 413),
+    (b"", "empty.wav", "Choose a sound file, or record one.", 422),
+])
+def test_bad_uploads_are_refused_with_a_clear_message(app, world, data, filename, message, status):
+    response = upload(world["clients"]["instructor"], "so", data, filename=filename)
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+    assert narration_url(app, "so") is None and files(app) == []
+
+
+def test_refusal_is_in_her_language(app, world):
+    from tests.review.helpers import set_locale
+    from workshop.extensions import db
+    from workshop.models import User
+
+    response = upload(world["clients"]["instructor"], "so", b"nope")
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.get(User, world["deeqa"]).locale == "so"
+    assert '<html lang="so"' in response.get_data(as_text=True)
+    set_locale(app, world["deeqa"], "so")
+
+
+def test_learner_step_has_an_audio_player_when_there_is_a_recording(app, world):
+    learner = world["clients"]["learner"]
+    html = learner.get(STEP_URL).get_data(as_text=True)
+    assert "<audio" not in html
+    assert 'data-speak-lang="so"' in html and "hidden><button" in html  # hidden until the device has a voice
+    upload(world["clients"]["instructor"], "so", sounds.wav(1))
+    html = learner.get(STEP_URL).get_data(as_text=True)
+    assert f'<audio class="listen-audio" controls preload="none" src="{narration_url(app, "so")}">' in html
+    assert "data-speak" not in html
+    # an Arabic learner has no Arabic recording
+    assert "<audio" not in world["arabic_learner"].get(STEP_URL).get_data(as_text=True)
+
+
+def test_the_practice_goal_gets_the_listen_button_too(app, world):
+    catalogue = app.extensions["askel_catalogue"]
+    lesson, step = next((lesson, s) for lesson in catalogue.lessons() for s in lesson.steps if s.type == "practice")
+    learner = world["clients"]["learner"]
+    opened = learner.get(f"/practice/open/{step.sim}?step={step.context}", follow_redirects=True)
+    html = opened.get_data(as_text=True)
+    assert opened.status_code == 200 and 'data-speak-lang="so"' in html
+
+
+def test_missing_recordings_page_lists_steps_per_language(app, world):
+    upload(world["clients"]["instructor"], "so", sounds.wav(1))
+    html = world["clients"]["instructor"].get(f"/review/courses/{LESSON[0]}/recordings").get_data(as_text=True)
+    course = app.extensions["askel_catalogue"].course(LESSON[0])
+    total = sum(len(lesson.steps) for lesson in course.lessons)
+    assert f"{total - 1} steps without a recording" in html  # Somali: one recorded
+    assert f"{total} steps without a recording" in html  # the other languages
+    assert html.count('class="has-recording"') == 1
+
+
+def test_too_large_for_a_learner_or_anonymous_is_the_plain_refusal(app, world):
+    big = sounds.wav(1) + bytes(3 * audio.MAX_BYTES)
+    for role in ("learner", "anonymous", "other_instructor"):
+        response = upload(world["clients"][role], "so", big)
+        assert response.status_code == 413, role
+        html = response.get_data(as_text=True)
+        assert "This file is too large" not in html and 'type="file"' not in html

@@ -1,0 +1,104 @@
+"""Every review route, walked as every role: anonymous, a learner, an instructor of that language
+(Somali), an instructor of another language (Arabic) and the coordinator. A review route without
+an entry in EXPECTED fails test_every_review_route_has_an_authorisation_rule.
+"""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.review import sounds
+from tests.review.helpers import LESSON, STEP, a_narration, make_world
+from tests.staff_admin.helpers import any_token
+
+ROLES = ("anonymous", "learner", "instructor", "other_instructor", "coordinator")
+BASE = f"/review/so/{LESSON[0]}/{LESSON[1]}"
+
+
+def that_language(ok: int) -> dict[str, int]:
+    return {"anonymous": 302, "learner": 403, "instructor": ok, "other_instructor": 403, "coordinator": ok}
+
+
+def any_staff(ok: int) -> dict[str, int]:
+    return {"anonymous": 302, "learner": 403, "instructor": ok, "other_instructor": ok, "coordinator": ok}
+
+
+def wav_upload(world):
+    return {"audio": (io.BytesIO(sounds.wav(1)), "n.wav")}
+
+
+# (endpoint, method) -> (path, form data, expected status per role)
+EXPECTED = {
+    ("review.index", "GET"): ("/review/", None, any_staff(200)),
+    ("review.lesson", "GET"): (f"{BASE}/", None, that_language(200)),
+    ("review.edit", "GET"): (f"{BASE}/edit/{STEP}/text", None, that_language(200)),
+    ("review.edit", "POST"): (f"{BASE}/edit/{STEP}/text", {"text": "Ku soo dhawoow"}, that_language(303)),
+    ("review.revert", "POST"): (f"{BASE}/revert/{STEP}/text", {}, that_language(303)),
+    ("review.narration", "GET"): (f"{BASE}/{STEP}/narration", None, that_language(200)),
+    ("review.narration", "POST"): (f"{BASE}/{STEP}/narration", wav_upload, that_language(303)),
+    ("review.narration_delete", "POST"): (f"{BASE}/{STEP}/narration/delete", {}, that_language(303)),
+    ("review.missing", "GET"): (f"/review/courses/{LESSON[0]}/recordings", None, any_staff(200)),
+    ("review.narration_file", "GET"): (a_narration, None,
+                                       {"anonymous": 302, "learner": 200, "instructor": 200,
+                                        "other_instructor": 200, "coordinator": 200}),
+}
+
+
+def review_routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("review.") or rule.rule.startswith("/review")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_review_route_has_an_authorisation_rule(app):
+    routes = review_routes(app)
+    missing = routes - set(EXPECTED)
+    assert not missing, f"review routes without an entry in EXPECTED: {sorted(missing)}"
+    assert not set(EXPECTED) - routes, "EXPECTED names routes that do not exist"
+
+
+@pytest.fixture
+def world(app, factory):
+    return make_world(app, factory)
+
+
+@pytest.mark.parametrize("route", sorted(EXPECTED), ids=lambda r: f"{r[1]} {r[0]}")
+def test_route_as_every_role(world, route):
+    path, data, expected = EXPECTED[route]
+    got = {}
+    for role in ROLES:
+        client = world["clients"][role]
+        url = path(world) if callable(path) else path
+        if route[1] == "GET":
+            response = client.get(url)
+        else:
+            form = data(world) if callable(data) else dict(data or {})
+            form["csrf_token"] = any_token(client)
+            response = client.post(url, data=form, content_type="multipart/form-data")
+        assert response.status_code != 500
+        got[role] = response.status_code
+    assert got == expected
+
+
+@pytest.mark.parametrize("path", [
+    "/review/xx/start/01-welcome/", "/review/en/start/01-welcome/", "/review/so/start/nope/",
+    "/review/so/nope/01-welcome/", "/review/so/start/01-welcome/edit/welcome/nope",
+    "/review/so/start/01-welcome/edit/../../x", "/review/so/start/01-welcome/nope/narration",
+    "/review/courses/nope/recordings",
+])
+def test_unknown_things_are_404_for_the_coordinator(world, path):
+    assert world["clients"]["coordinator"].get(path).status_code == 404
+
+
+def test_an_instructor_without_a_lesson_language_is_told_so(app, world):
+    from tests.review.helpers import set_locale
+    from tests.staff_admin.helpers import staff_client
+
+    set_locale(app, world["deeqa"], None)
+    page = staff_client(app, "deeqa").get("/review/")
+    assert page.status_code == 200
+    assert "no lesson language" in page.get_data(as_text=True)
