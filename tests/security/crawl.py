@@ -75,9 +75,15 @@ def crawl(client, start: list[str], limit: int = 120) -> tuple[list[str], list[F
         if path in seen or path.startswith(SKIP_PREFIXES):
             continue
         seen.add(path)
-        response = client.get(path)
+        response = client.get(path, follow_redirects=True)
         if response.status_code != 200 or "text/html" not in response.content_type:
             continue
+        final = response.request.path + (f"?{response.request.query_string.decode()}" if response.request.query_string else "")
+        if final != path:
+            if final in seen:
+                continue
+            seen.add(final)
+            path = final
         pages.append(path)
         parser = _Parser("http://localhost" + path)
         parser.feed(response.get_data(as_text=True))
