@@ -117,9 +117,11 @@ def message(message_id: int):
                            translated=translated, folder=msg.folder, **common())
 
 
-@bp.route("/message/<int:message_id>/<any(delete, restore, spam):action>", methods=["POST"])
+@bp.route("/message/<int:message_id>/<action>", methods=["POST"])
 def act(message_id: int, action: str):
     _ensure_posted()
+    if action not in ("delete", "restore", "spam"):
+        abort(404)
     learner = current_user._get_current_object()
     msg = mb.get(learner, message_id)
     back = msg.folder if msg.folder != "drafts" else "drafts"
