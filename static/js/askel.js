@@ -49,4 +49,10 @@
   });
 
   window.addEventListener("online", retry);
+
+  // Live views poll every few seconds; not while the tab is hidden (saves data and battery).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var trigger = event.detail.elt && event.detail.elt.getAttribute("hx-trigger");
+    if (document.visibilityState !== "visible" && trigger && trigger.indexOf("every ") === 0) event.preventDefault();
+  });
 })();

@@ -98,3 +98,17 @@ def crawl(client, start: list[str], limit: int = 120) -> tuple[list[str], list[F
             key = (action, tuple(sorted(n for _k, n, _v in form.fields)))
             forms.setdefault(key, form)
     return pages, list(forms.values())
+
+
+def example_url(rule, number: int = 999999) -> str:
+    """A URL for a rule with made-up arguments: a number nobody's object has, 'x', or an allowed word."""
+    values = {}
+    for arg, conv in rule._converters.items():
+        kind = type(conv).__name__
+        if kind == "IntegerConverter":
+            values[arg] = number
+        elif kind == "AnyConverter":
+            values[arg] = sorted(conv.items)[0]
+        else:
+            values[arg] = "x"
+    return rule.build(values, append_unknown=False)[1] if values else rule.rule

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import csrf_token, sign_in
-from tests.security.crawl import crawl
+from tests.security.crawl import crawl, example_url
 from workshop.extensions import db
 from workshop.models import HelpRequest, Role, User, Workshop
 
@@ -122,11 +122,6 @@ def _token(client) -> str:
     page = client.get("/language")
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
     return match.group(1) if match else ""
-
-
-def example_url(rule) -> str:
-    values = {arg: (999999 if type(conv).__name__ == "IntegerConverter" else "x") for arg, conv in rule._converters.items()}
-    return rule.build(values, append_unknown=False)[1] if values else rule.rule
 
 
 def _expected(kind: str, role: str, owned: bool) -> set[int]:
