@@ -74,3 +74,21 @@ def test_every_so_and_ar_entry_is_marked_for_native_review():
             for m in load(ROOT / "translations" / locale / "LC_MESSAGES" / f"{domain}.po"):
                 if m.id and m.string and not m.user_comments:
                     pytest.fail(f"{locale}/{domain} {m.context}|{m.id}: no reviewer note")
+
+
+@pytest.mark.parametrize("locale", ("so", "ar", "fi"))
+def test_lessons_quote_buttons_as_the_interface_names_them(locale):
+    """A lesson that says: tap "Next" must use the same words as the Next button in her language."""
+    import re
+
+    interface = {m.id: m.string for m in load(ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po")
+                 if isinstance(m.id, str) and m.id and m.string and not m.fuzzy}
+    problems = []
+    for m in load(ROOT / "translations" / locale / "LC_MESSAGES" / "lessons.po"):
+        if not m.id or not m.string or m.fuzzy or m.context.startswith("glossary/"):
+            continue
+        for quoted in re.findall(r'"([^"]+)"', m.id):
+            label = interface.get(quoted)
+            if label and label not in m.string:
+                problems.append(f"{m.context}: \"{quoted}\" should appear as \"{label}\"")
+    assert not problems, "\n".join(problems[:20])
