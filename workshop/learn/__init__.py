@@ -127,14 +127,17 @@ CSRF_SLOT, KEY_SLOT = "\x00askel-csrf\x00", "\x00askel-key\x00"
 def _player_html(context: dict) -> Markup:
     if context["feedback"] or context["answered"]:
         return Markup(render_template("learn/_player.html", **context))
-    cache = current_app.extensions.setdefault("askel_players", {})
     from ..review.state import version as review_version  # reviewed wording and narrations
 
-    cache_key = (i18n.current_locale(), context["step"].context, review_version())
-    html = cache.get(cache_key)
+    version = review_version()
+    cache = current_app.extensions.get("askel_players")
+    if cache is None or cache["version"] != version:  # an edit or a recording: render afresh
+        cache = current_app.extensions["askel_players"] = {"version": version, "pages": {}}
+    cache_key = (i18n.current_locale(), context["step"].context)
+    html = cache["pages"].get(cache_key)
     if html is None:
         html = render_template("learn/_player.html", **{**context, "key": KEY_SLOT, "csrf_token": lambda: CSRF_SLOT})
-        cache[cache_key] = html
+        cache["pages"][cache_key] = html
     return Markup(html.replace(CSRF_SLOT, generate_csrf()).replace(KEY_SLOT, context["key"]))
 
 
