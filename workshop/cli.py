@@ -1,6 +1,7 @@
 """flask commands: demo data, content check, translation catalogs."""
 from __future__ import annotations
 
+import shutil
 import sys
 from datetime import time, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from .models import (
 SOMALI_NAMES = ["Amina", "Hodan", "Faadumo", "Sahra", "Ubax", "Hibaaq", "Nimco", "Ifrah"]
 ARABIC_NAMES = ["Fatima", "Mariam", "Huda", "Noor", "Rania", "Salma", "Yasmin", "Leila"]
 DEMO_FILE = "demo-sign-ins.txt"
+BACKUP_DB = "askel.sqlite3"
 
 
 def create_demo_data(password_factory=None) -> dict:
@@ -156,31 +158,45 @@ def init_app(app: Flask) -> None:
         click.echo(f"check-content: {len(catalogue.courses)} courses, {len(lessons)} lessons, {steps} steps: all valid")
 
     @app.cli.command("backup")
-    @click.argument("destination", type=click.Path(dir_okay=False))
-    def backup_command(destination: str) -> None:
-        """Copy the SQLite database consistently while the site runs (PostgreSQL: prints pg_dump guidance)."""
+    @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
+    def backup_command(destination: Path) -> None:
+        """Copy the SQLite database (consistently, while the site runs) and the recorded narrations
+        into a new folder. PostgreSQL: copies the narrations and prints pg_dump guidance."""
         url = db.engine.url
+        if destination.exists() and any(destination.iterdir()):
+            raise click.ClickException(f"{destination} is not empty: back up into a new folder.")
+        destination.mkdir(parents=True, exist_ok=True)
+        narrations = Path(current_app.instance_path) / "narrations"
+        if narrations.is_dir():
+            shutil.copytree(narrations, destination / "narrations")
         if url.get_backend_name() != "sqlite":
-            click.echo("PostgreSQL: back up with pg_dump, restore with pg_restore, e.g.\n"
-                       f"  pg_dump -Fc -h {url.host or 'localhost'} -U {url.username or 'askel'} {url.database} > {destination}\n"
-                       f"  pg_restore --clean -h {url.host or 'localhost'} -U {url.username or 'askel'} -d {url.database} {destination}")
+            dump = destination / "askel.dump"
+            click.echo("PostgreSQL: back up the database with pg_dump, restore with pg_restore, e.g.\n"
+                       f"  pg_dump -Fc -h {url.host or 'localhost'} -U {url.username or 'askel'} {url.database} > {dump}\n"
+                       f"  pg_restore --clean -h {url.host or 'localhost'} -U {url.username or 'askel'} -d {url.database} {dump}")
             return
-        copy_sqlite(url.database, destination)
-        click.echo(f"backup: {url.database} -> {destination}")
+        copy_sqlite(url.database, str(destination / BACKUP_DB))
+        click.echo(f"backup: {url.database} and the narrations -> {destination}")
 
     @app.cli.command("restore")
-    @click.argument("source", type=click.Path(exists=True, dir_okay=False))
-    @click.option("--yes", is_flag=True, help="Do not ask: replace the current database.")
-    def restore_command(source: str, yes: bool) -> None:
-        """Replace the SQLite database with a backup made by `flask backup` (stop the site first)."""
+    @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Do not ask: replace the current database and narrations.")
+    def restore_command(source: Path, yes: bool) -> None:
+        """Replace the SQLite database and the narrations with a backup made by `flask backup` (stop the site first)."""
         url = db.engine.url
         if url.get_backend_name() != "sqlite":
             raise click.ClickException("For PostgreSQL restore with pg_restore (see `flask backup`).")
+        if not (source / BACKUP_DB).is_file():
+            raise click.ClickException(f"{source} holds no {BACKUP_DB}: not a backup made by `flask backup`.")
         if not yes:
-            click.confirm(f"Replace {url.database} with {source}?", abort=True)
+            click.confirm(f"Replace {url.database} and the narrations with {source}?", abort=True)
         db.engine.dispose()
-        copy_sqlite(source, url.database)
-        click.echo(f"restore: {source} -> {url.database}")
+        copy_sqlite(str(source / BACKUP_DB), url.database)
+        narrations = Path(current_app.instance_path) / "narrations"
+        if (source / "narrations").is_dir():
+            shutil.rmtree(narrations, ignore_errors=True)
+            shutil.copytree(source / "narrations", narrations)
+        click.echo(f"restore: {source} -> {url.database} and the narrations")
 
     @app.cli.command("i18n")
     @click.argument("action", type=click.Choice(["extract", "update", "compile", "all"]))

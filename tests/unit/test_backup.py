@@ -1,6 +1,8 @@
 """Backup and restore of the SQLite database, with the site's own commands."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask.cli import ScriptInfo
 
@@ -21,21 +23,31 @@ def test_backup_then_restore_brings_the_data_back(tmp_path, monkeypatch):
         upgrade(revision="heads")
         db.session.add(User(role="instructor", display_name="Before", username="before"))
         db.session.commit()
-    result = runner.invoke(args=["backup", str(tmp_path / "b" / "copy.sqlite3")], obj=obj)
+    narrations = tmp_path / "instance" / "narrations" / "so"
+    narrations.mkdir(parents=True)
+    (narrations / "a.wav").write_bytes(b"RIFF-before")
+    result = runner.invoke(args=["backup", str(tmp_path / "b")], obj=obj)
     assert result.exit_code == 0, result.output
     with app.app_context():
         db.session.add(User(role="instructor", display_name="After", username="after"))
         db.session.commit()
-    result = runner.invoke(args=["restore", "--yes", str(tmp_path / "b" / "copy.sqlite3")], obj=obj)
+    (narrations / "a.wav").write_bytes(b"RIFF-after")
+    (narrations / "b.wav").write_bytes(b"RIFF-new")
+    assert runner.invoke(args=["backup", str(tmp_path / "b")], obj=obj).exit_code != 0  # never over a backup
+    result = runner.invoke(args=["restore", "--yes", str(tmp_path / "b")], obj=obj)
     assert result.exit_code == 0, result.output
     with app.app_context():
         names = {u.username for u in db.session.scalars(db.select(User))}
         db.engine.dispose()
     assert names == {"before"}
+    assert (narrations / "a.wav").read_bytes() == b"RIFF-before" and not (narrations / "b.wav").exists()
 
 
 def test_backup_on_postgresql_gives_guidance(app):
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("runs when the suite runs on PostgreSQL (TEST_DATABASE_URL)")
-    result = app.test_cli_runner().invoke(args=["backup", "x.dump"], obj=ScriptInfo(create_app=lambda: app))
+    import tempfile
+
+    target = Path(tempfile.mkdtemp()) / "backup"
+    result = app.test_cli_runner().invoke(args=["backup", str(target)], obj=ScriptInfo(create_app=lambda: app))
     assert "pg_dump" in result.output and "pg_restore" in result.output

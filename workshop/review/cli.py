@@ -44,7 +44,9 @@ def export_catalogs(translations: Path, wordings, english_of) -> dict[str, int]:
             message.string = wording.text
             message.flags.discard("fuzzy")
             who = wording.reviewer
-            comments = [c for c in message.user_comments if not c.startswith(MARK)]
+            # reviewed by a speaker of the language: the machine-assisted note has served its purpose
+            comments = [c for c in message.user_comments
+                        if not c.startswith(MARK) and not c.startswith("review: machine-assisted")]
             comments.append(f"{MARK}{who} on {wording.reviewed_at:%Y-%m-%d}")
             message.user_comments = comments
             count += 1
