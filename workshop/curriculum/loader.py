@@ -87,9 +87,12 @@ def load_catalogue(root: str | Path) -> Catalogue:
         if not glossary_path.is_file():
             continue
         part = Glossary.from_dict(read_toml(glossary_path, root), _rel(glossary_path, root))
-        for key in part.terms:
+        for key, term in part.terms.items():
             if key in glossary.terms:
                 raise ContentError(_rel(glossary_path, root), "defined twice", None, f"terms.{key}")
+            if term.fi in glossary.by_finnish:  # one Finnish label, one translation everywhere
+                other = glossary.by_finnish[term.fi].key
+                raise ContentError(_rel(glossary_path, root), f"'{term.fi}' is already the term '{other}'", None, f"terms.{key}")
         glossary.terms.update(part.terms)
         glossary.by_finnish.update(part.by_finnish)
     courses = [read_course(d, root) for d in sorted(root.iterdir()) if (d / "course.toml").is_file()]
