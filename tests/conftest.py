@@ -74,6 +74,9 @@ def _clean(request):
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
         limiter.reset()
+        # per-process caches of what the emptied database held (reviewed wording, rendered steps)
+        for cache in ("askel_review", "askel_players"):
+            app.extensions.pop(cache, None)
 
 
 @pytest.fixture

@@ -63,3 +63,12 @@ def a_narration(world) -> str:
         assert upload(world["clients"]["coordinator"], "so", sounds.wav(1)).status_code == 303
         url = narration_url(world["app"], "so")
     return url
+
+
+def said(app, locale: str, text: str, **variables) -> str:
+    """The interface's words for `text` in `locale`, as the page shows them (autoescaped)."""
+    from flask_babel import force_locale, gettext
+    from markupsafe import escape
+
+    with app.test_request_context(), force_locale(locale):
+        return str(escape(gettext(text, **variables)))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.review import sounds
-from tests.review.helpers import LESSON, STEP, make_world, narration_url, upload
+from tests.review.helpers import said, LESSON, STEP, make_world, narration_url, upload
 from tests.staff_admin.helpers import any_token
 from workshop.review import audio
 
@@ -77,18 +77,18 @@ def test_replacing_and_deleting_remove_the_old_file(app, world):
 
 
 @pytest.mark.parametrize("data, filename, message, status", [
-    (b"<html><body>not sound</body></html>", "sound.mp3", "This is not a sound file Askel can use", 422),
-    (b"%PDF-1.7\n" + bytes(500), "x.wav", "This is not a sound file Askel can use", 422),
-    (sounds.wav(91, rate=4000), "long.wav", "This recording is too long", 422),
-    (sounds.webm(120), "long.webm", "This recording is too long", 422),
-    (sounds.wav(1) + bytes(audio.MAX_BYTES), "big.wav", "This file is too large", 413),
-    (sounds.wav(1) + bytes(3 * audio.MAX_BYTES), "huge.wav", "This file is too large", 413),
+    (b"<html><body>not sound</body></html>", "sound.mp3", "This is not a sound file Askel can use. Use a WebM, Ogg, MP3, WAV or M4A file.", 422),
+    (b"%PDF-1.7\n" + bytes(500), "x.wav", "This is not a sound file Askel can use. Use a WebM, Ogg, MP3, WAV or M4A file.", 422),
+    (sounds.wav(91, rate=4000), "long.wav", "This recording is too long. It can be at most 90 seconds.", 422),
+    (sounds.webm(120), "long.webm", "This recording is too long. It can be at most 90 seconds.", 422),
+    (sounds.wav(1) + bytes(audio.MAX_BYTES), "big.wav", "This file is too large. A recording can be at most 2 MB.", 413),
+    (sounds.wav(1) + bytes(3 * audio.MAX_BYTES), "huge.wav", "This file is too large. A recording can be at most 2 MB.", 413),
     (b"", "empty.wav", "Choose a sound file, or record one.", 422),
 ])
 def test_bad_uploads_are_refused_with_a_clear_message(app, world, data, filename, message, status):
     response = upload(world["clients"]["instructor"], "so", data, filename=filename)
     assert response.status_code == status
-    assert message in response.get_data(as_text=True)
+    assert said(app, "so", message) in response.get_data(as_text=True)
     assert narration_url(app, "so") is None and files(app) == []
 
 
@@ -132,8 +132,8 @@ def test_missing_recordings_page_lists_steps_per_language(app, world):
     html = world["clients"]["instructor"].get(f"/review/courses/{LESSON[0]}/recordings").get_data(as_text=True)
     course = app.extensions["askel_catalogue"].course(LESSON[0])
     total = sum(len(lesson.steps) for lesson in course.lessons)
-    assert f"{total - 1} steps without a recording" in html  # Somali: one recorded
-    assert f"{total} steps without a recording" in html  # the other languages
+    assert said(app, "so", "%(count)s steps without a recording", count=total - 1) in html  # Somali: one recorded
+    assert said(app, "so", "%(count)s steps without a recording", count=total) in html  # the other languages
     assert html.count('class="has-recording"') == 1
 
 
@@ -143,4 +143,4 @@ def test_too_large_for_a_learner_or_anonymous_is_the_plain_refusal(app, world):
         response = upload(world["clients"][role], "so", big)
         assert response.status_code == 413, role
         html = response.get_data(as_text=True)
-        assert "This file is too large" not in html and 'type="file"' not in html
+        assert said(app, "so", "This file is too large. A recording can be at most 2 MB.") not in html and 'type="file"' not in html

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import event
 
-from tests.review.helpers import LESSON, STEP, make_world
+from tests.review.helpers import LESSON, STEP, make_world, said
 from tests.staff_admin.helpers import any_token, staff_client
 from workshop.config import ROOT
 from workshop.extensions import db
@@ -76,13 +76,13 @@ def test_htmx_edit_swaps_the_row_in_place(app, world):
     row = edit(rasha, "نص", **{"HX-Request": "true"})
     assert row.status_code == 200
     html = row.get_data(as_text=True)
-    assert html.lstrip().startswith(f'<div class="text-row') and "نص" in html and "Revert" in html
+    assert html.lstrip().startswith(f'<div class="text-row') and "نص" in html and said(app, "ar", "Revert") in html
 
 
 def test_empty_and_script_text(app, world):
     rasha = world["clients"]["other_instructor"]
     response = edit(rasha, "   ")
-    assert response.status_code == 422 and "Write the text" in response.get_data(as_text=True)
+    assert response.status_code == 422 and said(app, "ar", "Write the text in this language, or press Cancel.") in response.get_data(as_text=True)
     assert edit(rasha, '<script>alert("x")</script>').status_code == 303
     page = world["arabic_learner"].get(STEP_URL).get_data(as_text=True)
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
@@ -106,7 +106,7 @@ def test_revert_goes_back_one_edit_at_a_time(app, world):
         actions = db.session.scalars(db.select(WordingChange.action).order_by(WordingChange.id)).all()
         assert actions == ["edit", "edit", "revert", "revert"]  # history is append-only
     history = rasha.get(f"{BASE}/").get_data(as_text=True)
-    assert "liisa" in history and "reverted" in history
+    assert "liisa" in history and said(app, "ar", "reverted") in history
     assert catalog_text.count("<p>") == page.count("<p>")
 
 
@@ -120,10 +120,10 @@ def test_a_changed_english_source_is_marked_and_not_shown(app, world):
         db.session.commit()
     page = rasha.get(f"{BASE}/").get_data(as_text=True)
     row = page.split(f'id="t-{STEP}--text"')[1].split('class="text-row')[0]
-    assert "English changed: review again" in row
+    assert said(app, "ar", "English changed: review again") in row
     assert "ترجمة قديمة" not in world["arabic_learner"].get(STEP_URL).get_data(as_text=True)
     edit(rasha, "ترجمة جديدة")  # saving again reviews it against today's English
-    assert "English changed" not in rasha.get(f"{BASE}/").get_data(as_text=True).split(f'id="t-{STEP}--text"')[1].split('class="text-row')[0]
+    assert said(app, "ar", "English changed: review again") not in rasha.get(f"{BASE}/").get_data(as_text=True).split(f'id="t-{STEP}--text"')[1].split('class="text-row')[0]
     assert "ترجمة جديدة" in world["arabic_learner"].get(STEP_URL).get_data(as_text=True)
 
 
@@ -146,7 +146,7 @@ def test_step_page_stays_within_its_query_budget_with_reviewed_wording(app, worl
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) <= 12, statements
-    assert sum("review_version" in s for s in statements) == 2  # one cheap check per request
+    assert sum("review_version" in s for s in statements) <= 1  # at most one cheap check every 2 s
 
 
 def test_export_writes_reviewed_text_into_a_copy_of_the_catalogs(app, world, tmp_path):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,18 +40,23 @@ def _snapshots() -> dict:
 
 
 def current() -> Snapshot:
-    """This process's copy, checked against the database once per request."""
+    """This process's copy. The database's version token is read at most every
+    REVIEW_REFRESH_SECONDS (2 s): other processes see an edit within that time, the process that
+    made it at once (bump() forgets the last check); the step page saves a query per request."""
     holder = _snapshots()
     if has_request_context() and "review_snapshot" in g:
         return g.review_snapshot
-    token = db.session.execute(VERSION_QUERY).scalar() or ""
     snapshot = holder["snapshot"]
-    if snapshot.token != token:
-        snapshot = _load(token)
-        with _lock:
-            holder["snapshot"] = snapshot
-            # Cached step pages were rendered with the old wording and narrations.
-            current_app.extensions.pop("askel_players", None)
+    now = time.monotonic()
+    if now - holder.get("checked_at", -1e9) >= current_app.config.get("REVIEW_REFRESH_SECONDS", 2.0):
+        token = db.session.execute(VERSION_QUERY).scalar() or ""
+        holder["checked_at"] = now
+        if snapshot.token != token:
+            snapshot = _load(token)
+            with _lock:
+                holder["snapshot"] = snapshot
+                # Cached step pages were rendered with the old wording and narrations.
+                current_app.extensions.pop("askel_players", None)
     if has_request_context():
         g.review_snapshot = snapshot
     return snapshot
@@ -83,6 +89,7 @@ def bump() -> None:
         row.token = token
     if has_request_context():
         g.pop("review_snapshot", None)
+    _snapshots()["checked_at"] = -1e9  # this process looks again at once
 
 
 def reviewed_text(context: str, message: str) -> str | None:
