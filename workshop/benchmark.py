@@ -2,7 +2,8 @@
 
 Phase 1 (the workshop): 30 tablets sign in, step through lessons, answer (one wrong answer first on
 each question), press "I need help" now and then, while one instructor's group page refreshes every
-3 s. Tablets think for 0.3-1.5 s between taps, as people do. Reported: requests per second,
+3 s. Now and then a tablet does a practice task (opens the practice inbox, sends a message and
+presses Check on the lesson's practice step). Tablets think for 0.3-1.5 s between taps, as people do. Reported: requests per second,
 p50/p95/p99 per route, errors, and whether every answer was stored exactly once (no lost event,
 no duplicate), counting retried requests that reuse their idempotency key.
 
@@ -161,8 +162,33 @@ def lessons() -> list:
     from workshop.curriculum import load_catalogue
     from workshop.config import ROOT
 
+    from workshop.sims import discover
+
+    discover()  # the sims register the task checks that practice steps name
     catalogue = load_catalogue(os.environ.get("ASKEL_LESSONS", ROOT / "lessons"))
     return [lesson for lesson in catalogue.lessons() if all(s.type in ("explain", "choose") for s in lesson.steps)]
+
+
+PRACTICE_STEP = "/learn/email/05-new-message/steps/practice-new"  # mail.sent_new_message
+
+
+def practice(c: "Client", rng: random.Random) -> int:
+    """A practice task as in the workshop: open the practice inbox, send a message, press Check."""
+    c.request("GET", "/practice/mail/", "GET practice inbox")
+    _s, html, _ = c.request("GET", "/practice/mail/compose", "GET practice compose")
+    token = CSRF.search(html)
+    if not token:
+        return 0
+    c.request("POST", "/practice/mail/compose", "POST practice send", {
+        "csrf_token": token.group(1), "kind": "new", "to": "sara.ali@posti.example",
+        "subject": "Hei", "body": "Hei Sara, nähdään huomenna.", "action": "send"})
+    _s, html, _ = c.request("GET", PRACTICE_STEP, "GET step (htmx)", headers={"HX-Request": "true"})
+    m, k = CSRF.search(html), KEY.search(html)
+    if not (m and k):
+        return 0
+    c.request("POST", PRACTICE_STEP, "POST practice check", {"csrf_token": m.group(1), "key": k.group(1), "check": "1"},
+              {"HX-Request": "true"})
+    return 1
 
 
 def tablet(port: int, code: str, stats: Stats, stop: float, the_lessons, stored: list, rng: random.Random):
@@ -176,6 +202,9 @@ def tablet(port: int, code: str, stats: Stats, stop: float, the_lessons, stored:
     c.request("GET", "/home", "GET /home")
     keys_sent = 0
     while time.time() < stop:
+        if rng.random() < 0.3:
+            keys_sent += practice(c, rng)
+            time.sleep(rng.uniform(0.3, 1.5))
         lesson = rng.choice(the_lessons)
         for step in lesson.steps:
             if time.time() >= stop:
