@@ -83,3 +83,35 @@ def test_learner_pages_are_within_budget(app, factory, live_server, browser):
     for name, n in results.items():
         budget = HTMX_STEP_BUDGET if name == "next step over htmx" else PAGE_BUDGET
         assert 0 < n <= budget, f"{name}: {n} bytes > {budget}"
+
+
+def test_practice_services_and_class_view_are_within_budget(app, factory, live_server, browser):
+    from workshop.extensions import db
+    from workshop.models import User
+
+    instructor = factory.staff("deeqa", password="budget-password")
+    group = factory.workshop("so", instructor=instructor)
+    _uid, code, _ = factory.learner(group, locale="ar")
+    results = {}
+    for sim in sorted(app.extensions["askel_sims"]):
+        context, _page, wire = cold(browser, live_server, f"/practice/{sim}/", code)
+        results[f"{sim} main page"] = wire.text_bytes(wait_for_type="Document")
+        context.close()
+    with app.app_context():
+        db.session.get(User, instructor).locale = "so"
+        db.session.commit()
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(live_server + "/staff/sign-in")
+    page.fill("input[name=username]", "deeqa")
+    page.fill("input[name=password]", "budget-password")
+    page.click("form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/teach/$"))
+    wire = Wire(page)
+    wire.cdp.send("Network.clearBrowserCache")
+    page.goto(f"{live_server}/teach/groups/{group}", wait_until="networkidle")
+    results["class view"] = wire.text_bytes(wait_for_type="Document")
+    context.close()
+    print("wire bytes:", results)
+    for name, n in results.items():
+        assert 0 < n <= PAGE_BUDGET, f"{name}: {n} bytes > {PAGE_BUDGET}"
