@@ -39,6 +39,8 @@ def app():
         "INSTANCE_PATH": str(tmp / "instance"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        # every request checks the reviewed-wording version, so query counts are deterministic
+        "REVIEW_REFRESH_SECONDS": 0,
     })
     with app.app_context():
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

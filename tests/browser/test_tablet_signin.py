@@ -28,7 +28,7 @@ def staff_sign_in(page, base: str, username: str) -> None:
 def set_up_this_tablet(page, base: str, workshop_id: int) -> None:
     page.goto(f"{base}/tablet/setup/{workshop_id}")
     page.click(f"form[action='/tablet/setup/{workshop_id}'] button[type=submit]")
-    page.wait_for_selector("text=This tablet is ready")
+    page.wait_for_selector(".notice[role=status]:not([hidden])")  # "This tablet is ready", in the staff member's language
 
 
 def tap_pictures(page, pictures) -> None:

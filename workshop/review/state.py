@@ -36,7 +36,8 @@ class Snapshot:
 
 
 def _snapshots() -> dict:
-    return current_app.extensions.setdefault("askel_review", {"snapshot": Snapshot()})
+    # No version row yet means nothing reviewed or recorded: the empty snapshot is already current.
+    return current_app.extensions.setdefault("askel_review", {"snapshot": Snapshot(token="")})
 
 
 def current() -> Snapshot:
