@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event as sa_event
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
@@ -19,6 +21,24 @@ from workshop import create_app
 from workshop.extensions import db as _db
 from workshop.extensions import limiter
 from workshop.models import Enrollment, Role, User, Workshop, utcnow
+
+@contextmanager
+def recorded_queries(app):
+    """The SQL statements run inside the block (connection housekeeping aside), for query budgets."""
+    with app.app_context():
+        engine = _db.engine
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", before)
+
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 

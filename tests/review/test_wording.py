@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 from babel.messages.pofile import read_po
-from sqlalchemy import event
 
+from tests.conftest import recorded_queries
 from tests.review.helpers import LESSON, STEP, make_world, said
 from tests.staff_admin.helpers import any_token, staff_client
 from workshop.config import ROOT
@@ -131,20 +131,9 @@ def test_step_page_stays_within_its_query_budget_with_reviewed_wording(app, worl
     edit(world["clients"]["other_instructor"], NEW_TEXT)
     learner = world["arabic_learner"]
     learner.get(STEP_URL)
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_queries(app) as statements:
         learner.get(STEP_URL)
         learner.get(STEP_URL, headers={"HX-Request": "true"})
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert len(statements) <= 12, statements
     assert sum("review_version" in s for s in statements) == 2  # one cheap check per request (tests: no 2 s grace)
 

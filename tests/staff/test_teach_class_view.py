@@ -4,9 +4,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import event as sa_event
-
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, recorded_queries, sign_in
 from tests.staff.helpers import ask_help, catalogue, enrollment_of, event, progress
 from workshop.curriculum.model import Practice
 from workshop.extensions import db
@@ -29,18 +27,8 @@ def make_class(app, factory, wid: int, size: int) -> None:
 
 
 def count_queries(app, client, url: str, **kwargs) -> int:
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa_event.listen(engine, "before_cursor_execute", before)
-    try:
+    with recorded_queries(app) as statements:
         response = client.get(url, **kwargs)
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", before)
     assert response.status_code == 200
     return len(statements)
 

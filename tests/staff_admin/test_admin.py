@@ -4,12 +4,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
+from tests.conftest import recorded_queries
 from tests.staff_admin.helpers import PASSWORD, any_token, staff_client, token_from
 from workshop.admin.report import bar_chart, safe_cell
 from workshop.extensions import db
@@ -244,20 +243,7 @@ def test_bar_chart_geometry_mirrors_in_arabic():
 
 # --- query counts do not grow with the number of groups -------------------------------------------
 
-@contextmanager
-def count_queries(app):
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
+count_queries = recorded_queries
 
 
 @pytest.mark.parametrize("path", ["/admin/", "/admin/instructors", "/admin/report", "/admin/report/learners.csv",

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event
-
-from tests.conftest import CSRF_RE, sign_in
+from tests.conftest import CSRF_RE, recorded_queries, sign_in
 from workshop.extensions import db
 from workshop.models import Progress, StepEvent
 
@@ -187,20 +185,9 @@ def test_step_page_needs_few_queries(app, learner_client):
     client, _uid, _ = learner_client
     url = f"/learn/start/01-welcome/steps/{catalogue(app).lesson('start', '01-welcome').steps[0].id}"
     client.get(url)
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_queries(app) as statements:
         client.get(url)
         client.get(url, headers={"HX-Request": "true"})
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert len(statements) <= 12, statements  # two requests, at most 6 each
 
 
