@@ -6,6 +6,7 @@ developer's machine; CI sets ASKEL_REQUIRE_BROWSER=1, which turns that skip into
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,14 @@ AXE = ROOT / ".cache" / "axe-core" / "axe.min.js"
 REQUIRED = os.environ.get("ASKEL_REQUIRE_BROWSER") == "1"
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 TABLET = {"viewport": {"width": 800, "height": 1280}, "is_mobile": True, "has_touch": True}
+
+
+def sign_in(page, base: str, code: str) -> None:
+    """A learner types her code on the sign-in page and lands on her home."""
+    page.goto(f"{base}/sign-in")
+    page.fill("input[name=code]", code)
+    page.click("form[action='/sign-in'] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/home$"))
 
 
 def _unavailable(reason: str):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE, TABLET
+from tests.browser.conftest import PHONE, TABLET, sign_in as site_sign_in
 from flask_babel import force_locale
 
 from workshop.extensions import db
@@ -16,13 +16,6 @@ from workshop.sims.bank.views import REFERENCE_ERRORS
 
 pytestmark = pytest.mark.browser
 B = "/practice/bank"
-
-
-def site_sign_in(page, base: str, code: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.fill("input[name=code]", code)
-    page.click("form[action='/sign-in'] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/home$"))
 
 
 def bank_sign_in(page, base: str) -> None:

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +40,6 @@ class Wire:
                 break
             self.page.wait_for_timeout(50)
         return sum(n for kind, _url, n in self.bytes if kind in TEXT_TYPES)
-
-
-def sign_in(page, base: str, code: str) -> None:
-    page.goto(base + "/sign-in")
-    page.fill("input[name=code]", code)
-    page.click("form[action='/sign-in'] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/home$"))
 
 
 def cold(browser, base: str, path: str, code: str | None = None):

@@ -5,20 +5,13 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def lesson(app, course="start", lesson_id="01-welcome"):
     return app.extensions["askel_catalogue"].lesson(course, lesson_id)
-
-
-def sign_in(page, base: str, code: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.fill("input[name=code]", code)
-    page.click("form[action='/sign-in'] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/home$"))
 
 
 def do_lesson(page, the_lesson) -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE, TABLET
+from tests.browser.conftest import PHONE, TABLET, sign_in
 from workshop.sims import discover
 
 # create_app() validates the lessons before it imports the sims, so their task checks must be
@@ -16,13 +16,6 @@ discover()
 pytestmark = pytest.mark.browser
 
 M = "/practice/mail"
-
-
-def sign_in(page, base: str, code: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.fill("input[name=code]", code)
-    page.click("form[action='/sign-in'] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/home$"))
 
 
 def do_lesson(page, base, lesson, practise) -> None:

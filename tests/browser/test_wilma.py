@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE, TABLET
+from tests.browser.conftest import PHONE, TABLET, sign_in
 from workshop.extensions import db
 from workshop.models import Progress
 from workshop.sims import discover
@@ -18,13 +18,6 @@ pytestmark = pytest.mark.browser
 BASE = "/practice/wilma"
 PAGES = ["/", "/messages", "/messages/new", "/announcements", "/marks", "/marks/notify", "/timetable",
          "/exams", "/applications", "/applications/new", "/forms", "/forms/trip-permission"]
-
-
-def sign_in(page, base: str, code: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.fill("input[name=code]", code)
-    page.click("form[action='/sign-in'] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/home$"))
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
