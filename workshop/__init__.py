@@ -1,11 +1,10 @@
 """Askel: step-by-step digital-skills workshops. create_app() builds the Flask application."""
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_compress import Compress
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -91,6 +90,3 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-
-def asset_version(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
