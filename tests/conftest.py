@@ -61,6 +61,8 @@ def app():
         "SERVER_NAME": None,
         # every request checks the reviewed-wording version, so query counts are deterministic
         "REVIEW_REFRESH_SECONDS": 0,
+        # and reads who is signed in afresh (tests/web/test_identity.py covers keeping it)
+        "IDENTITY_SECONDS": 0,
     })
     with app.app_context():
         if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
@@ -96,8 +98,9 @@ def _clean(request):
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
         limiter.reset()
-        # per-process caches of what the emptied database held (reviewed wording, rendered steps)
-        for cache in ("askel_review", "askel_players"):
+        # per-process caches of what the emptied database held (reviewed wording, rendered steps,
+        # who is signed in)
+        for cache in ("askel_review", "askel_players", "askel_identities"):
             app.extensions.pop(cache, None)
 
 

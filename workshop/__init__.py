@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_compress import Compress
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     sims.init_app(app)
+    _check_only_rate_limited_routes(app)
 
     # Lessons are validated once, at start-up, after the sims have registered their task checks:
     # a broken file, or a practice step naming a check nobody provides, stops the app with its name.
@@ -71,6 +72,22 @@ def create_app(config: dict | None = None) -> Flask:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return app
+
+
+def _check_only_rate_limited_routes(app: Flask) -> None:
+    """The only rate limits are on sign-in views (no default or application limits), so a request
+    to any other view skips the limiter's per-request bookkeeping."""
+    limited = {
+        endpoint for endpoint, view in app.view_functions.items()
+        if getattr(view, "__wrapper-limiter-instance", None) is not None  # set by @limiter.limit
+    }
+    app.extensions["askel_rate_limited"] = frozenset(limited)
+
+
+@limiter.request_filter
+def _not_rate_limited() -> bool:
+    limited = current_app.extensions.get("askel_rate_limited")
+    return limited is not None and request.endpoint not in limited
 
 
 def _signed_in() -> bool:

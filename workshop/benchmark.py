@@ -293,7 +293,7 @@ def main(argv=None) -> int:
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     server = subprocess.Popen(
         [gunicorn, "-b", f"{HOST}:{port}", "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
-         "--log-level", "warning", "workshop:create_app()"],
+         "--preload", "--log-level", "warning", "workshop.wsgi:app"],
         env=env,
     )
     try:
@@ -349,7 +349,7 @@ def main(argv=None) -> int:
         "ceiling": {"bare_route_rps": round(bare, 1), "lesson_step_rps": round(step_rps, 1),
                     "step_share_of_ceiling": round(step_rps / bare, 2) if bare else 0.0,
                     "clients": args.ceiling_clients, "seconds": args.ceiling_seconds},
-        "server": f"gunicorn -w {args.workers} -k gthread --threads {args.threads}",
+        "server": f"gunicorn --preload -w {args.workers} -k gthread --threads {args.threads} workshop.wsgi:app",
     }
     print(f"Askel benchmark on {result['database']}: {args.tablets} tablets for {result['seconds']} s, {result['server']}")
     print(f"  {total} requests, {result['requests_per_second']} req/s, p50 {result['p50_ms']} ms, "

@@ -54,6 +54,8 @@ class Config:
         ]
         self.COMPRESS_MIN_SIZE = 500
         self.MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+        # How long a worker process keeps who-is-signed-in before reading it again (workshop.auth.identity).
+        self.IDENTITY_SECONDS = float(os.environ.get("ASKEL_IDENTITY_SECONDS", "2"))
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -1,7 +1,7 @@
 """The four locales, their direction and names, and how a request's locale is chosen."""
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import current_app, request, session
 from flask_babel import Domain, get_locale
 from flask_login import current_user
 
@@ -17,10 +17,13 @@ reviewed_wording = None
 
 
 def chosen_locale() -> str | None:
-    """The explicit choice of this visitor, if she made one (saved on her account or in a cookie)."""
-    if current_user.is_authenticated and current_user.locale in LOCALES:
-        return current_user.locale
-    for value in (session.get("locale"), request.cookies.get(LANG_COOKIE)):
+    """The explicit choice of this visitor, if she made one (saved on her account or in a cookie).
+
+    Signing in copies her account's choice into the session and a change is saved in both, so the
+    session, which every worker process sees at once, is asked first.
+    """
+    signed_in = current_user.is_authenticated
+    for value in (session.get("locale"), current_user.locale if signed_in else None, request.cookies.get(LANG_COOKIE)):
         if value in LOCALES:
             return value
     return None
@@ -32,9 +35,9 @@ def select_locale() -> str:
     if choice:
         return choice
     if current_user.is_authenticated and current_user.is_learner:
-        workshop_language = getattr(g, "workshop_language", None)
-        if workshop_language in LOCALES:
-            return workshop_language
+        membership = current_user.membership_now()
+        if membership is not None and membership.language in LOCALES:
+            return membership.language
     return request.accept_languages.best_match(LOCALES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -4,35 +4,14 @@ from __future__ import annotations
 from functools import wraps
 from pathlib import Path
 
-from flask import Flask, abort, current_app, g, make_response, render_template, request, url_for
+from flask import Flask, abort, current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from . import i18n
+from .auth import identity  # noqa: F401  (registers the user loader)
 from .extensions import db, login_manager
-from .models import Enrollment, User, Workshop, utcnow
-
-
-# Built once: the user and, for a learner, her enrolments with their workshops, in one query.
-USER_QUERY = (
-    sa.select(User)
-    .options(joinedload(User.enrollments).joinedload(Enrollment.workshop))
-    .where(User.id == sa.bindparam("uid"))
-)
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    uid, _sep, version = user_id.partition(":")
-    if not uid.isdigit() or not version.isdigit():
-        return None
-    user = db.session.execute(USER_QUERY, {"uid": int(uid)}).unique().scalar_one_or_none()
-    if user is None or user.session_version != int(version) or not user.active:
-        return None
-    return user
 
 
 def catalogue():
@@ -56,18 +35,11 @@ def page_or_fragment(template: str, fragment: str, push_url: str | None = None, 
     return response
 
 
-def current_enrollment(user: User | None = None) -> Enrollment | None:
-    """The learner's enrolment that is running now, else her latest one. Cached for the request."""
-    user = user or current_user
-    if not getattr(user, "is_authenticated", False) or not user.is_learner:
+def current_enrollment():
+    """The learner's enrolment that is running now, else her latest one (a `Membership`)."""
+    if not getattr(current_user, "is_authenticated", False) or not current_user.is_learner:
         return None
-    if "enrollment" not in g:
-        enrollments = sorted(user.enrollments, key=lambda e: (e.workshop.ends_on, e.id), reverse=True)
-        today = utcnow().date()
-        running = [e for e in enrollments if e.workshop.starts_on <= today <= e.workshop.ends_on]
-        g.enrollment = (running or enrollments or [None])[0]
-        g.workshop_language = g.enrollment.workshop.language if g.enrollment else None
-    return g.enrollment
+    return current_user.membership_now()
 
 
 def role_required(*roles: str):
@@ -116,7 +88,9 @@ def fi_label(finnish: str, key: str | None = None):
 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.sign_in"
-    login_manager.session_protection = "basic"
+    # No IP/browser binding: a phone moves between Wi-Fi and mobile data all day, and nothing here
+    # asks for a "fresh" sign-in. Sessions end by session_version (sign-out, a renewed card).
+    login_manager.session_protection = None
     login_manager.login_message = None
 
     @login_manager.unauthorized_handler

@@ -168,3 +168,15 @@ def test_role_values_are_the_enum(app, factory):
     uid = factory.staff("liisa", role=Role.COORDINATOR)
     with app.app_context():
         assert db.session.get(User, uid).role == "coordinator"
+
+
+def test_the_limiter_looks_only_at_the_rate_limited_sign_in_views(app):
+    # Every other request skips the limiter's bookkeeping (see create_app); a view that gets a
+    # limit later is found by its decorator, so this list grows with it.
+    assert app.extensions["askel_rate_limited"] == {"auth.sign_in", "auth.card", "auth.staff_sign_in",
+                                                     "auth.tablet.learner"}
+    from workshop.extensions import limiter
+
+    manager = limiter.limit_manager  # nothing app-wide or per blueprint that the filter would skip
+    assert not (manager._default_limits or manager._application_limits or manager._blueprint_limits
+                or limiter._meta_limits)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 from .. import i18n
 from ..extensions import db, limiter
 from ..models import Role, User, digest, normalise_code, utcnow
+from .identity import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -41,11 +42,11 @@ class ConfirmForm(FlaskForm):
 def _start_session(user: User, remember: bool):
     session.pop("next", None)
     choice = i18n.chosen_locale()
-    login_user(user, remember=remember)
     if user.locale not in i18n.LOCALES and choice:
         user.locale = choice
     user.last_seen_at = utcnow()
     db.session.commit()
+    start_session(user, remember)
 
 
 def home_for(user: User) -> str:

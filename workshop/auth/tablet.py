@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 from .. import i18n
 from ..extensions import db, limiter
 from ..models import Enrollment, Role, User, Workshop, digest, utcnow, workshop_instructors
+from .identity import start_session
 from .tablet_models import (
     PICTURE_COUNT, PICTURES, PicturePassword, TabletDevice, check_picture_password, set_picture_password,
 )
@@ -214,9 +215,9 @@ def learner(learner_id: int):
             if len(chosen) == PICTURE_COUNT:
                 if check_picture_password(password, chosen):
                     logout_user()
-                    login_user(person, remember=False)  # a shared tablet: never remembered
                     person.last_seen_at = device.last_used_at = utcnow()
                     db.session.commit()
+                    start_session(person, remember=False)  # a shared tablet: never remembered
                     return redirect(url_for("learn.home"), code=303)
                 g.tablet_failed = True
                 chosen = []

@@ -1,7 +1,8 @@
 """Learner views: language choice, home, the lesson player, her own progress, asking for help."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, session, url_for
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
+                   send_from_directory, session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -11,7 +12,7 @@ from flask_wtf.csrf import generate_csrf
 from .. import i18n
 from ..curriculum import TASKS
 from ..extensions import db
-from ..models import HelpRequest, Role, Status, utcnow
+from ..models import Assignment, HelpRequest, Role, Status, utcnow
 from ..web import catalogue, current_enrollment, is_htmx, page_or_fragment
 from . import progress as prog
 
@@ -58,7 +59,7 @@ def language():
         if form.validate_on_submit() and code in i18n.LOCALES:
             session["locale"] = code
             if current_user.is_authenticated:
-                current_user.locale = code
+                current_user.record.locale = code
                 db.session.commit()
             target = request.form.get("next") or ""
             if not target.startswith("/") or target.startswith("//"):
@@ -86,23 +87,24 @@ def media(filename: str):
 @bp.route("/home")
 def home():
     enrollment = current_enrollment()
-    merged = prog.statuses([e.id for e in current_user.enrollments])
+    merged = prog.statuses([m.id for m in current_user.memberships])
     week = None
     this_week = []
-    workshop = enrollment.workshop
     today = utcnow().date()
-    if workshop.starts_on <= today <= workshop.ends_on:
-        week = (today - workshop.starts_on).days // 7 + 1
-        this_week = [
-            catalogue().lesson(a.course, a.lesson) for a in workshop.assignments if a.week == week
-        ]
+    if enrollment.running(today):
+        week = (today - enrollment.starts_on).days // 7 + 1
+        assignments = db.session.scalars(
+            db.select(Assignment).where(Assignment.workshop_id == enrollment.workshop_id, Assignment.week == week)
+            .order_by(Assignment.id)
+        )
+        this_week = [catalogue().lesson(a.course, a.lesson) for a in assignments]
         this_week = [lesson for lesson in this_week if lesson is not None]
     return render_template("learn/home.html", merged=merged, this_week=this_week, week=week, Status=Status)
 
 
 @bp.route("/my-progress")
 def my_progress():
-    enrollment_ids = [e.id for e in current_user.enrollments]
+    enrollment_ids = [m.id for m in current_user.memberships]
     merged = prog.statuses(enrollment_ids)
     return render_template("learn/progress.html", merged=merged, Status=Status,
                            helped=prog.helped_lessons(enrollment_ids))
@@ -119,29 +121,31 @@ def lesson(course_id: str, lesson_id: str):
 
 
 # A step as first shown (no answer yet) is the same for every learner in a locale except for two
-# tokens: the CSRF token and the idempotency key. It is rendered once per process and locale with
-# placeholders, which each request then fills in; lesson files and catalogs load at start-up.
+# tokens: the CSRF token and the idempotency key. Its player, and its htmx fragment, are rendered
+# once per process and locale with placeholders, which each request then fills in; lesson files
+# and catalogs load at start-up. Reviewed wording or a new narration empties the cache.
 CSRF_SLOT, KEY_SLOT = "\x00askel-csrf\x00", "\x00askel-key\x00"
 
 
-def _player_html(context: dict) -> Markup:
-    if context["feedback"] or context["answered"]:
-        return Markup(render_template("learn/_player.html", **context))
+def _cached(kind: str, step, render) -> str:
     from ..review.state import version as review_version  # reviewed wording and narrations
 
     version = review_version()
     cache = current_app.extensions.get("askel_players")
     if cache is None or cache["version"] != version:  # an edit or a recording: render afresh
         cache = current_app.extensions["askel_players"] = {"version": version, "pages": {}}
-    cache_key = (i18n.current_locale(), context["step"].context)
+    cache_key = (kind, i18n.current_locale(), step.context)
     html = cache["pages"].get(cache_key)
     if html is None:
-        html = render_template("learn/_player.html", **{**context, "key": KEY_SLOT, "csrf_token": lambda: CSRF_SLOT})
-        cache["pages"][cache_key] = html
-    return Markup(html.replace(CSRF_SLOT, generate_csrf()).replace(KEY_SLOT, context["key"]))
+        html = cache["pages"][cache_key] = render()
+    return html
 
 
-def _render_step(lesson, step, *, feedback=None, answered=None, status=200):
+def _fill(html: str, key: str) -> Markup:
+    return Markup(html.replace(CSRF_SLOT, generate_csrf()).replace(KEY_SLOT, key))
+
+
+def _step_context(lesson, step, feedback, answered) -> dict:
     index = lesson.index(step.id)
     previous = lesson.steps[index - 1] if index > 0 else None
     following = lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None
@@ -149,15 +153,40 @@ def _render_step(lesson, step, *, feedback=None, answered=None, status=200):
         url_for("learn.step", course_id=lesson.course, lesson_id=lesson.id, step_id=following.id)
         if following else url_for("learn.lesson_done", course_id=lesson.course, lesson_id=lesson.id)
     )
-    url = url_for("learn.step", course_id=lesson.course, lesson_id=lesson.id, step_id=step.id)
-    context = dict(
+    return dict(
         lesson=lesson, step=step, number=index + 1, total=len(lesson.steps), previous=previous,
-        next_url=next_url, feedback=feedback, answered=answered, key=prog.new_key(),
-        glossary=catalogue().glossary, step_url=url,
+        next_url=next_url, feedback=feedback, answered=answered,
+        glossary=catalogue().glossary, step_url=_step_url(lesson, step),
     )
-    player = _player_html(context)
-    return page_or_fragment("learn/step.html", "learn/_step.html", push_url=url, status=status,
-                            lesson=lesson, number=index + 1, total=len(lesson.steps), player=player)
+
+
+def _step_url(lesson, step) -> str:
+    return url_for("learn.step", course_id=lesson.course, lesson_id=lesson.id, step_id=step.id)
+
+
+def _render_step(lesson, step, *, feedback=None, answered=None, status=200):
+    key = prog.new_key()
+    if feedback or answered:  # her own answer is on the page: nothing to share with others
+        context = _step_context(lesson, step, feedback, answered)
+        player = Markup(render_template("learn/_player.html", key=key, **context))
+        return page_or_fragment("learn/step.html", "learn/_step.html", push_url=context["step_url"], status=status,
+                                lesson=lesson, number=context["number"], total=context["total"], player=player)
+
+    def player() -> str:
+        context = _step_context(lesson, step, None, None)
+        return render_template("learn/_player.html", key=KEY_SLOT, csrf_token=lambda: CSRF_SLOT, **context)
+
+    number, total = lesson.index(step.id) + 1, len(lesson.steps)
+    if is_htmx():  # the next step in a lesson: the whole answer comes from the cache
+        fragment = _cached("fragment", step, lambda: render_template(
+            "learn/_step.html", lesson=lesson, number=number, total=total,
+            player=Markup(_cached("player", step, player))))
+        response = make_response(_fill(fragment, key), status)
+        response.headers["HX-Push-Url"] = _step_url(lesson, step)
+        response.vary.add("HX-Request")
+        return response
+    return page_or_fragment("learn/step.html", "learn/_step.html", status=status, lesson=lesson,
+                            number=number, total=total, player=_fill(_cached("player", step, player), key))
 
 
 @bp.route("/learn/<course_id>/<lesson_id>/steps/<step_id>", methods=["GET", "POST"])

@@ -101,7 +101,7 @@ def group_new():
         workshop = Workshop()
         _fill_workshop(workshop, form)
         if current_user.role == Role.INSTRUCTOR:
-            workshop.instructors.append(current_user)
+            workshop.instructors.append(current_user.record)
         db.session.add(workshop)
         db.session.commit()
         flash(_("The group is ready. Now add the learners."), "ok")

@@ -1,0 +1,129 @@
+"""Who is signed in: a snapshot kept IDENTITY_SECONDS per process, dropped when this process changes it.
+
+The rest of the suite reads it afresh on every request (IDENTITY_SECONDS = 0); these tests turn the
+keeping on, as in production.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from tests.conftest import csrf_token, recorded_queries, sign_in
+from workshop.auth import identity
+from workshop.extensions import db
+from workshop.models import Enrollment, User
+
+STEP = "/learn/start/01-welcome/steps/welcome"
+
+
+@pytest.fixture
+def kept(app, monkeypatch):
+    """IDENTITY_SECONDS as in production, with a clock the test moves."""
+    clock = [1000.0]
+    monkeypatch.setitem(app.config, "IDENTITY_SECONDS", 2)
+    monkeypatch.setattr(identity.time, "monotonic", lambda: clock[0])
+    return clock
+
+
+def _user_reads(statements) -> int:
+    return sum(1 for s in statements if "FROM users" in s and "users.id =" in s)
+
+
+def _behind_the_app(app, uid: int, **values) -> None:
+    """A change made by another worker process: this process's ORM never sees it happen."""
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(update(User).where(User.id == uid).values(**values))
+
+
+def test_a_learner_stepping_through_a_lesson_is_read_once_in_the_window(app, factory, kept):
+    uid, code, _ = factory.learner(factory.workshop("so"), locale="en")
+    client = app.test_client()
+    assert sign_in(client, code).status_code == 303
+    with recorded_queries(app) as statements:
+        for _ in range(3):
+            assert client.get(STEP, headers={"HX-Request": "true"}).status_code == 200
+    assert _user_reads(statements) == 0  # sign-in just read her, two seconds have not passed
+    kept[0] += 2.5
+    with recorded_queries(app) as statements:
+        assert client.get(STEP, headers={"HX-Request": "true"}).status_code == 200
+    assert _user_reads(statements) == 1
+
+
+def test_a_renewed_card_in_another_process_ends_old_sessions_within_the_window(app, factory, kept):
+    uid, code, _ = factory.learner(factory.workshop("so"), locale="en")
+    client = app.test_client()
+    assert sign_in(client, code).status_code == 303
+    _behind_the_app(app, uid, session_version=User.session_version + 1)
+    assert client.get("/home").status_code == 200  # still the kept snapshot
+    kept[0] += 2.5
+    assert client.get("/home").status_code == 302  # read again: the old session is over
+
+
+def test_a_deactivated_account_in_another_process_is_signed_out_within_the_window(app, factory, kept):
+    uid = factory.staff("sahra")
+    client = app.test_client()
+    token = csrf_token(client, "/staff/sign-in")
+    assert client.post("/staff/sign-in", data={"username": "sahra", "password": "correct horse battery",
+                                               "csrf_token": token}).status_code == 303
+    assert client.get("/teach/").status_code == 200
+    _behind_the_app(app, uid, active=False)
+    kept[0] += 2.5
+    assert client.get("/teach/").status_code == 302
+
+
+def test_changes_made_in_this_process_apply_at_once(app, factory, kept):
+    workshop = factory.workshop("so")
+    uid, code, _ = factory.learner(workshop, locale="en")
+    client = app.test_client()
+    assert sign_in(client, code).status_code == 303
+    assert client.get("/home").status_code == 200
+    # an instructor moves her out of the group (through the ORM, in this process): no waiting
+    with app.app_context():
+        db.session.delete(db.session.scalar(db.select(Enrollment).where(Enrollment.learner_id == uid)))
+        db.session.commit()
+    assert client.get("/home").status_code == 403
+    with app.app_context():
+        user = db.session.get(User, uid)
+        user.issue_code()
+        db.session.commit()
+    assert client.get("/home").status_code == 302
+
+
+def test_a_changed_language_shows_at_once_in_every_process(app, factory, kept):
+    uid, code, _ = factory.learner(factory.workshop("so"), locale="en")
+    client = app.test_client()
+    assert sign_in(client, code).status_code == 303
+    token = csrf_token(client, "/language")
+    assert client.post("/language", data={"locale": "ar", "csrf_token": token}).status_code == 303
+    # another worker still keeps her snapshot saying English; the session says Arabic, and wins
+    _behind_the_app(app, uid, locale="en")
+    html = client.get("/home").get_data(as_text=True)
+    assert 'lang="ar"' in html and 'dir="rtl"' in html
+
+
+def test_signing_in_on_a_shared_device_uses_her_own_language(app, factory):
+    workshop = factory.workshop("so")
+    _a, code_a, _ = factory.learner(workshop, name="Amina", locale="ar")
+    _b, code_b, _ = factory.learner(workshop, name="Hodan", locale="so")
+    client = app.test_client()
+    assert sign_in(client, code_a).status_code == 303
+    assert 'lang="ar"' in client.get("/home").get_data(as_text=True)
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/home")})
+    assert sign_in(client, code_b).status_code == 303
+    assert 'lang="so"' in client.get("/home").get_data(as_text=True)
+
+
+def test_the_snapshot_is_what_views_need_and_her_row_on_request(app, factory):
+    workshop = factory.workshop("ar")
+    uid, _code, _ = factory.learner(workshop, locale=None)
+    with app.test_request_context():
+        me = identity.read(uid)
+        assert (me.id, me.role, me.locale, me.is_learner, me.is_staff) == (uid, "learner", None, True, False)
+        assert [m.workshop_id for m in me.memberships] == [workshop]
+        assert me.membership_now().language == "ar"
+        assert me.get_id() == f"{uid}:{me.session_version}"
+        assert isinstance(me.record, User) and me.record.id == uid
+        with pytest.raises(AttributeError):
+            me.locale = "so"  # frozen: threads share it
+    with app.test_request_context():
+        assert identity.read(999_999) is None
