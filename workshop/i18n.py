@@ -19,11 +19,16 @@ reviewed_wording = None
 def chosen_locale() -> str | None:
     """The explicit choice of this visitor, if she made one (saved on her account or in a cookie).
 
-    Signing in copies her account's choice into the session and a change is saved in both, so the
-    session, which every worker process sees at once, is asked first.
+    Her account's choice follows her to every device. Only a choice made in this session after the
+    account was last read (another worker may keep it for two seconds) comes before it.
     """
-    signed_in = current_user.is_authenticated
-    for value in (session.get("locale"), current_user.locale if signed_in else None, request.cookies.get(LANG_COOKIE)):
+    if current_user.is_authenticated:
+        just_chosen = session.get("locale_at", 0) > getattr(current_user, "read_at", 0)
+        if just_chosen and session.get("locale") in LOCALES:
+            return session["locale"]
+        if current_user.locale in LOCALES:
+            return current_user.locale
+    for value in (session.get("locale"), request.cookies.get(LANG_COOKIE)):
         if value in LOCALES:
             return value
     return None

@@ -21,7 +21,7 @@ def kept(app, monkeypatch):
     """IDENTITY_SECONDS as in production, with a clock the test moves."""
     clock = [1000.0]
     monkeypatch.setitem(app.config, "IDENTITY_SECONDS", 2)
-    monkeypatch.setattr(identity.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(identity, "_now", lambda: clock[0])
     return clock
 
 
@@ -94,11 +94,22 @@ def test_a_changed_language_shows_at_once_in_every_process(app, factory, kept):
     client = app.test_client()
     assert sign_in(client, code).status_code == 303
     token = csrf_token(client, "/language")
+    other_worker = dict(app.extensions[identity.CACHE])  # what another process keeps: "en"
     assert client.post("/language", data={"locale": "ar", "csrf_token": token}).status_code == 303
-    # another worker still keeps her snapshot saying English; the session says Arabic, and wins
-    _behind_the_app(app, uid, locale="en")
+    app.extensions[identity.CACHE].update(other_worker)  # the next request lands there
     html = client.get("/home").get_data(as_text=True)
     assert 'lang="ar"' in html and 'dir="rtl"' in html
+    kept[0] += 2.5  # read again: her account says Arabic too
+    assert 'lang="ar"' in client.get("/home").get_data(as_text=True)
+
+
+def test_her_account_language_follows_her_to_her_other_devices(app, factory):
+    uid, code, _ = factory.learner(factory.workshop("so"), locale="en")
+    phone, tablet = app.test_client(), app.test_client()
+    assert sign_in(phone, code).status_code == 303 and sign_in(tablet, code).status_code == 303
+    token = csrf_token(tablet, "/language")
+    assert tablet.post("/language", data={"locale": "fi", "csrf_token": token}).status_code == 303
+    assert 'lang="fi"' in phone.get("/home").get_data(as_text=True)
 
 
 def test_signing_in_on_a_shared_device_uses_her_own_language(app, factory):

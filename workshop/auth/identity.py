@@ -21,7 +21,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..extensions import db, login_manager
-from ..i18n import LOCALES
 from ..models import Enrollment, Role, User, Workshop, utcnow
 
 CACHE = "askel_identities"
@@ -65,6 +64,7 @@ class SignedIn(UserMixin):
     session_version: int
     active: bool
     memberships: tuple[Membership, ...] = ()
+    read_at: float = 0.0  # wall-clock time of the read, comparable between processes
 
     # Flask-Login: the session stores id and version, as for User.
     def get_id(self) -> str:
@@ -106,7 +106,11 @@ def read(uid: int) -> SignedIn | None:
         for r in rows if r.enrollment_id is not None
     )
     return SignedIn(first.id, first.role, first.display_name, first.username, first.locale,
-                    first.session_version, bool(first.active), memberships)
+                    first.session_version, bool(first.active), memberships, time.time())
+
+
+def _now() -> float:
+    return time.monotonic()
 
 
 def _kept() -> dict:
@@ -117,7 +121,7 @@ def fetch(uid: int) -> SignedIn | None:
     """The snapshot of this person: kept if it is fresh enough, else read now (and kept)."""
     seconds = current_app.config["IDENTITY_SECONDS"]
     kept = _kept()
-    now = time.monotonic()
+    now = _now()
     hit = kept.get(uid)
     if hit is not None and hit[0] > now:
         return hit[1]
@@ -147,12 +151,8 @@ def load_user(user_id: str) -> SignedIn | None:
 
 
 def start_session(user: User, remember: bool) -> None:
-    """Sign her in, after her row is committed. Her saved language becomes this session's, not the
-    language the last person on this device chose."""
-    if user.locale in LOCALES:
-        session["locale"] = user.locale
-    else:
-        session.pop("locale", None)
+    """Sign her in, after her row is committed."""
+    session.pop("locale_at", None)  # a choice made by whoever used this device before
     forget(user.id)
     login_user(fetch(user.id), remember=remember)
 

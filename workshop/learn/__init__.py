@@ -1,6 +1,8 @@
 """Learner views: language choice, home, the lesson player, her own progress, asking for help."""
 from __future__ import annotations
 
+import time
+
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
                    send_from_directory, session, url_for)
 from flask_babel import gettext as _
@@ -61,6 +63,7 @@ def language():
             if current_user.is_authenticated:
                 current_user.record.locale = code
                 db.session.commit()
+                session["locale_at"] = time.time()  # newer than any snapshot of her kept elsewhere
             target = request.form.get("next") or ""
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for("learn.index")
