@@ -49,6 +49,18 @@ def test_a_learner_stepping_through_a_lesson_is_read_once_in_the_window(app, fac
     assert _user_reads(statements) == 1
 
 
+def test_the_next_step_over_htmx_runs_no_sql_in_production_settings(app, factory, kept, monkeypatch):
+    monkeypatch.setitem(app.config, "REVIEW_REFRESH_SECONDS", 3600)  # 2 s in production; no race here
+    _uid, code, _ = factory.learner(factory.workshop("so"), locale="en")
+    client = app.test_client()
+    assert sign_in(client, code).status_code == 303
+    client.get(STEP, headers={"HX-Request": "true"})  # the reviewed-wording version, read once
+    with recorded_queries(app) as statements:
+        for _ in range(3):
+            assert client.get(STEP, headers={"HX-Request": "true"}).status_code == 200
+    assert statements == []
+
+
 def test_a_renewed_card_in_another_process_ends_old_sessions_within_the_window(app, factory, kept):
     uid, code, _ = factory.learner(factory.workshop("so"), locale="en")
     client = app.test_client()

@@ -1,7 +1,8 @@
 """Each process keeps a copy of the reviewed wording and of which narrations exist, and reloads it
-when the version token in the database changes: one cheap query per request, read only when a
-page needs lesson text or a narration. A change made here is seen by this process at once, and by
-every other process (gunicorn workers, other hosts) on its next request.
+when the version token in the database changes. The token is read at most every
+REVIEW_REFRESH_SECONDS (2 s), and only when a page needs lesson text or a narration. A change made
+here is seen by this process at once, and by every other process (gunicorn workers, other hosts)
+within those seconds.
 """
 from __future__ import annotations
 
