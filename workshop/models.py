@@ -60,7 +60,29 @@ workshop_instructors = sa.Table(
 )
 
 
-class User(UserMixin, db.Model):
+class Person(UserMixin):
+    """What a User row and the signed-in snapshot of one (auth.identity.SignedIn) both answer,
+    from their id, role, active and session_version."""
+
+    # Flask-Login: the session stores id and version, so renewing a code or a password
+    # signs out every device that used the old one.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def is_learner(self) -> bool:
+        return self.role == Role.LEARNER
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.INSTRUCTOR, Role.COORDINATOR)
+
+
+class User(Person, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,23 +101,6 @@ class User(UserMixin, db.Model):
     enrollments: Mapped[list[Enrollment]] = relationship(
         back_populates="learner", cascade="all, delete-orphan", order_by="Enrollment.id"
     )
-
-    # Flask-Login: the session stores id and version, so renewing a code or a password
-    # signs out every device that used the old one.
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_active(self) -> bool:  # type: ignore[override]
-        return self.active
-
-    @property
-    def is_learner(self) -> bool:
-        return self.role == Role.LEARNER
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.INSTRUCTOR, Role.COORDINATOR)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

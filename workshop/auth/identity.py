@@ -16,12 +16,12 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context, session
-from flask_login import UserMixin, login_user
+from flask_login import login_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..extensions import db, login_manager
-from ..models import Enrollment, Role, User, Workshop, utcnow
+from ..models import Enrollment, Person, User, Workshop, utcnow
 
 CACHE = "askel_identities"
 MAX_KEPT = 10_000  # a bound, far above any real number of people signed in at once
@@ -55,7 +55,7 @@ class Membership:
 
 
 @dataclass(frozen=True, eq=False)
-class SignedIn(UserMixin):
+class SignedIn(Person):
     id: int
     role: str
     display_name: str
@@ -65,22 +65,6 @@ class SignedIn(UserMixin):
     active: bool
     memberships: tuple[Membership, ...] = ()
     read_at: float = 0.0  # wall-clock time of the read, comparable between processes
-
-    # Flask-Login: the session stores id and version, as for User.
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
-    @property
-    def is_active(self) -> bool:  # type: ignore[override]
-        return self.active
-
-    @property
-    def is_learner(self) -> bool:
-        return self.role == Role.LEARNER
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.INSTRUCTOR, Role.COORDINATOR)
 
     def membership_now(self) -> Membership | None:
         """The enrolment whose workshop runs today, else the one that ends last."""
