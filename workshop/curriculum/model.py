@@ -126,6 +126,27 @@ class Option:
     context: str
 
 
+def _answers(r: _Reader, key: str, count: tuple[int, int], read_one) -> list:
+    """The answers of a choose or tap step: `count` of them, unique ids, exactly one correct, and
+    feedback on every wrong one (read_one(reader, id, correct) reads the rest of each)."""
+    raw = r.get(key, list)
+    low, high = count
+    if not low <= len(raw) <= high:
+        raise r.error(key, f"needs {low} to {high} {key}")
+    answers: list = []
+    for n, item in enumerate(raw):
+        a = _Reader(item, r.path, r.step, f"{key}[{n}].")
+        aid = a.ident("id")
+        answer = read_one(a, aid, a.get("correct", bool, required=False, default=False))
+        a.finish()
+        if any(p.id == aid for p in answers):
+            raise r.error(f"{key}[{n}].id", f"duplicate {key[:-1]} id '{aid}'")
+        answers.append(answer)
+    if sum(a.correct for a in answers) != 1:
+        raise r.error(key, "exactly one " + key[:-1] + " must have correct = true")
+    return answers
+
+
 @step_type
 @dataclass
 class Choose(Step):
@@ -137,22 +158,11 @@ class Choose(Step):
 
     @classmethod
     def read(cls, r: _Reader, base: dict) -> Choose:
-        raw = r.get("options", list)
-        if not 2 <= len(raw) <= 5:
-            raise r.error("options", "needs 2 to 5 options")
-        options: list[Option] = []
-        for n, item in enumerate(raw):
-            o = _Reader(item, r.path, r.step, f"options[{n}].")
-            oid = o.ident("id")
-            correct = o.get("correct", bool, required=False, default=False)
-            feedback = o.text("feedback", required=not correct)
-            option = Option(oid, o.text("text"), correct, feedback, f"{base['context']}/option/{oid}")
-            o.finish()
-            if any(p.id == oid for p in options):
-                raise r.error(f"options[{n}].id", f"duplicate option id '{oid}'")
-            options.append(option)
-        if sum(o.correct for o in options) != 1:
-            raise r.error("options", "exactly one option must have correct = true")
+        def option(o: _Reader, oid: str, correct: bool) -> Option:
+            return Option(oid, o.text("text"), correct, o.text("feedback", required=not correct),
+                          f"{base['context']}/option/{oid}")
+
+        options = _answers(r, "options", (2, 5), option)
         return cls(**base, question=r.text("question"), options=options, terms=r.str_list("terms"))
 
     def texts(self) -> Iterator[Text]:
@@ -192,13 +202,7 @@ class Tap(Step):
 
     @classmethod
     def read(cls, r: _Reader, base: dict) -> Tap:
-        raw = r.get("targets", list)
-        if not 2 <= len(raw) <= 8:
-            raise r.error("targets", "needs 2 to 8 targets")
-        targets: list[Target] = []
-        for n, item in enumerate(raw):
-            t = _Reader(item, r.path, r.step, f"targets[{n}].")
-            tid = t.ident("id")
+        def target(t: _Reader, tid: str, correct: bool) -> Target:
             area = t.get("area", list)
             if len(area) != 4 or not all(isinstance(v, int) and not isinstance(v, bool) for v in area):
                 raise t.error("area", "should be [column, row, width, height], whole numbers")
@@ -206,15 +210,10 @@ class Tap(Step):
             if not (1 <= col <= 12 and 1 <= row <= 12 and width >= 1 and height >= 1
                     and col + width <= 13 and row + height <= 13):
                 raise t.error("area", "must lie inside the 12 x 12 grid (columns and rows 1 to 12)")
-            correct = t.get("correct", bool, required=False, default=False)
-            target = Target(tid, t.text("label"), (col, row, width, height), correct,
-                            t.text("feedback", required=not correct), f"{base['context']}/target/{tid}")
-            t.finish()
-            if any(p.id == tid for p in targets):
-                raise r.error(f"targets[{n}].id", f"duplicate target id '{tid}'")
-            targets.append(target)
-        if sum(t.correct for t in targets) != 1:
-            raise r.error("targets", "exactly one target must have correct = true")
+            return Target(tid, t.text("label"), (col, row, width, height), correct,
+                          t.text("feedback", required=not correct), f"{base['context']}/target/{tid}")
+
+        targets = _answers(r, "targets", (2, 8), target)
         return cls(**base, question=r.text("question"), targets=targets, terms=r.str_list("terms"))
 
     def texts(self) -> Iterator[Text]:
