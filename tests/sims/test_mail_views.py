@@ -42,6 +42,21 @@ def test_inbox_is_seeded_once_with_finnish_labels_and_her_language(app, amina):
     assert len(messages(app, uid)) == 5  # seeded once, not on every visit
 
 
+
+def test_folder_counts_are_read_out_whole_and_plural_in_her_language(app, amina):
+    client, uid, _clock = amina
+    html = text(client.get(M + "/"))
+    unread = sum(1 for m in messages(app, uid) if m.folder == "inbox" and not m.read)
+    assert unread > 1
+    assert f'<span aria-hidden="true">{unread}</span><span class="visually-hidden">{unread} unread messages</span>' in html
+    client.get(f"{M}/message/{by_key(app, uid, 'teacher').id}")
+    client.post("/language", data={"locale": "fi", "csrf_token": re.search(
+        r'name="csrf_token"[^>]*value="([^"]+)"', text(client.get("/language"))).group(1)})
+    html = text(client.get(M + "/"))
+    left = unread - 1
+    word = "lukematon viesti" if left == 1 else "lukematonta viestiä"
+    assert f'<span class="visually-hidden">{left} {word}</span>' in html
+
 def test_every_folder_and_the_scenario_start_paths(app, amina):
     client, uid, _clock = amina
     for name in ("inbox", "sent", "drafts", "junk", "deleted"):
