@@ -26,11 +26,17 @@ def is_htmx() -> bool:
 def page_or_fragment(template: str, fragment: str, push_url: str | None = None, status: int = 200, **context):
     """A URL that serves both the whole page and its htmx fragment; it says so with Vary."""
     if is_htmx():
-        response = make_response(render_template(fragment, **context), status)
-        if push_url:
-            response.headers["HX-Push-Url"] = push_url
-    else:
-        response = make_response(render_template(template, **context), status)
+        return fragment_response(render_template(fragment, **context), push_url, status)
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def fragment_response(html: str, push_url: str | None = None, status: int = 200):
+    """The htmx fragment of a page_or_fragment URL, however its HTML was made."""
+    response = make_response(html, status)
+    if push_url:
+        response.headers["HX-Push-Url"] = push_url
     response.vary.add("HX-Request")
     return response
 

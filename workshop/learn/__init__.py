@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import time
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
-                   send_from_directory, session, url_for)
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory,
+                   session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -15,7 +15,7 @@ from .. import i18n
 from ..curriculum import TASKS
 from ..extensions import db
 from ..models import Assignment, HelpRequest, Role, Status, utcnow
-from ..web import catalogue, current_enrollment, is_htmx, page_or_fragment
+from ..web import catalogue, current_enrollment, fragment_response, is_htmx, page_or_fragment
 from . import progress as prog
 
 bp = Blueprint("learn", __name__)
@@ -184,10 +184,7 @@ def _render_step(lesson, step, *, feedback=None, answered=None, status=200):
         fragment = _cached("fragment", step, lambda: render_template(
             "learn/_step.html", lesson=lesson, number=number, total=total,
             player=Markup(_cached("player", step, player))))
-        response = make_response(_fill(fragment, key), status)
-        response.headers["HX-Push-Url"] = _step_url(lesson, step)
-        response.vary.add("HX-Request")
-        return response
+        return fragment_response(_fill(fragment, key), _step_url(lesson, step), status)
     return page_or_fragment("learn/step.html", "learn/_step.html", status=status, lesson=lesson,
                             number=number, total=total, player=_fill(_cached("player", step, player), key))
 
