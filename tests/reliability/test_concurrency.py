@@ -15,7 +15,9 @@ from workshop.models import Progress, StepEvent
 TABLETS = 30
 
 
-def test_thirty_tablets_answer_at_once(app, factory, live_server):
+@pytest.mark.parametrize("identity_seconds", [0, 2], ids=["read-every-request", "kept-2s-as-in-production"])
+def test_thirty_tablets_answer_at_once(app, factory, live_server, monkeypatch, identity_seconds):
+    monkeypatch.setitem(app.config, "IDENTITY_SECONDS", identity_seconds)
     port = int(live_server.rsplit(":", 1)[1])
     workshop = factory.workshop("so")
     codes = [factory.learner(workshop, name=f"T{n}", locale="en")[1] for n in range(TABLETS)]
