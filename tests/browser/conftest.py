@@ -29,6 +29,24 @@ def sign_in(page, base: str, code: str) -> None:
     page.wait_for_url(re.compile(r".*/home$"))
 
 
+def staff_sign_in(page, base: str, username: str, lands_on: str, password: str = "correct horse battery") -> None:
+    """A member of staff signs in with her password and lands on her start page (`lands_on`, a path
+    such as "/teach/"). The password is the factory's default."""
+    page.goto(f"{base}/staff/sign-in")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form[action='/staff/sign-in'] button[type=submit]")
+    page.wait_for_url(re.compile(rf".*{re.escape(lands_on)}$"))
+
+
+def staff_page(browser, base: str, username: str, lands_on: str, **context_args):
+    """A new browser context (a device of her own) with a member of staff signed in: (context, page)."""
+    context = browser.new_context(**context_args)
+    page = context.new_page()
+    staff_sign_in(page, base, username, lands_on)
+    return context, page
+
+
 def _unavailable(reason: str):
     if REQUIRED:
         pytest.fail(f"{reason} (ASKEL_REQUIRE_BROWSER=1: browser tests may not skip)")

@@ -1,12 +1,10 @@
 """The coordinator's pages in a real browser: axe-core on every page in all four locales, a screenshot each."""
 from __future__ import annotations
 
-import re
 
 import pytest
 
-from tests.browser.conftest import PHONE
-from tests.staff_admin.helpers import PASSWORD
+from tests.browser.conftest import PHONE, staff_sign_in
 from workshop.extensions import db
 from workshop.models import Enrollment, Progress, Role, Status, User, utcnow
 
@@ -40,11 +38,7 @@ def test_coordinator_pages_have_no_serious_violations(app, factory, live_server,
     for device, size in (("laptop", LAPTOP), ("phone", PHONE)):
         context = browser.new_context(**size, bypass_csp=True)  # axe is injected as a script
         page = context.new_page()
-        page.goto(f"{live_server}/staff/sign-in")
-        page.fill("input[name=username]", "liisa")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form[action='/staff/sign-in'] button[type=submit]")
-        page.wait_for_url(re.compile(r".*/admin/$"))
+        staff_sign_in(page, live_server, "liisa", "/admin/")
         assert page.evaluate("document.documentElement.lang") == locale
 
         def check(name):
@@ -80,10 +74,7 @@ def test_csv_download_from_the_report(app, factory, live_server, browser):
     _world(app, factory, "en")
     context = browser.new_context(**LAPTOP, accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{live_server}/staff/sign-in")
-    page.fill("input[name=username]", "liisa")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/staff/sign-in'] button[type=submit]")
+    staff_sign_in(page, live_server, "liisa", "/admin/")
     page.goto(f"{live_server}/admin/report")
     with page.expect_download() as info:
         page.click("a[href^='/admin/report/learners.csv']")

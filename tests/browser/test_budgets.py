@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE, sign_in
+from tests.browser.conftest import PHONE, sign_in, staff_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -95,11 +95,7 @@ def test_practice_services_and_class_view_are_within_budget(app, factory, live_s
         db.session.commit()
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    page.goto(live_server + "/staff/sign-in")
-    page.fill("input[name=username]", "deeqa")
-    page.fill("input[name=password]", "budget-password")
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/teach/$"))
+    staff_sign_in(page, live_server, "deeqa", "/teach/", password="budget-password")
     wire = Wire(page)
     wire.cdp.send("Network.clearBrowserCache")
     page.goto(f"{live_server}/teach/groups/{group}", wait_until="networkidle")

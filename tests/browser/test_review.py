@@ -8,14 +8,13 @@
 """
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.browser.conftest import PHONE, TABLET
+from tests.browser.conftest import PHONE, TABLET, sign_in, staff_page
 from tests.review import sounds
 from workshop.config import ROOT
 from workshop.extensions import db
@@ -23,7 +22,6 @@ from workshop.models import Role, User
 from workshop.review.models import Narration
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery"
 SHOTS = Path("/tmp/askel-review-shots")
 COURSE, LESSON = "start", "01-welcome"
 
@@ -42,24 +40,10 @@ def staff(app, factory, username: str, locale: str | None, role=Role.INSTRUCTOR)
     return uid
 
 
-def staff_page(browser, base: str, username: str, **context_args):
-    context = browser.new_context(**context_args)
-    page = context.new_page()
-    page.goto(f"{base}/staff/sign-in")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/staff/sign-in'] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/(teach|admin)/$"))
-    return context, page
-
-
 def learner_page(browser, base: str, code: str, **context_args):
     context = browser.new_context(**context_args)
     page = context.new_page()
-    page.goto(f"{base}/sign-in")
-    page.fill("input[name=code]", code)
-    page.click("form[action='/sign-in'] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/home$"))
+    sign_in(page, base, code)
     return context, page
 
 
@@ -85,7 +69,7 @@ def test_somali_narration_uploaded_then_played_by_a_learner(app, factory, live_s
     lesson = app.extensions["askel_catalogue"].lesson(COURSE, LESSON)
     recorded, silent = lesson.steps[0].id, lesson.steps[1].id
 
-    teacher_context, teacher = staff_page(browser, live_server, "deeqa", **TABLET)
+    teacher_context, teacher = staff_page(browser, live_server, "deeqa", "/teach/", **TABLET)
     teacher.goto(f"{live_server}/review/so/{COURSE}/{LESSON}/{recorded}/narration")
     assert teacher.locator("[data-recorder-ui]").is_visible()  # MediaRecorder exists: record, preview, save
     teacher.set_input_files("input[name=audio]", files=[
@@ -152,7 +136,7 @@ def test_arabic_wording_edited_seen_exported_and_reverted(app, factory, live_ser
     before = learner.locator(".step-text").inner_text()
     assert new_text not in before
 
-    teacher_context, teacher = staff_page(browser, live_server, "rasha", **TABLET)
+    teacher_context, teacher = staff_page(browser, live_server, "rasha", "/teach/", **TABLET)
     teacher.goto(f"{live_server}/review/ar/{COURSE}/{LESSON}/")
     row = teacher.locator(f"#t-{step.id}--text")
     teacher.evaluate("window.__sameDocument = true")
@@ -179,7 +163,7 @@ def test_arabic_wording_edited_seen_exported_and_reverted(app, factory, live_ser
     assert message.string == new_text
     assert any(c.startswith("reviewed in Askel by rasha on ") for c in message.user_comments)
 
-    coordinator_context, coordinator = staff_page(browser, live_server, "liisa", **TABLET)
+    coordinator_context, coordinator = staff_page(browser, live_server, "liisa", "/admin/", **TABLET)
     coordinator.goto(f"{live_server}/review/ar/{COURSE}/{LESSON}/")
     coordinator.locator(f"#t-{step.id}--text form button[type=submit]").click()  # Revert
     wait_until(coordinator,
@@ -197,7 +181,7 @@ def test_review_pages_have_no_serious_axe_violations_in_four_locales(app, factor
     SHOTS.mkdir(exist_ok=True)
     liisa = staff(app, factory, "liisa", "en", role=Role.COORDINATOR)
     step = app.extensions["askel_catalogue"].lesson(COURSE, LESSON).steps[0]
-    context, page = staff_page(browser, live_server, "liisa", **PHONE, bypass_csp=True)  # axe is injected
+    context, page = staff_page(browser, live_server, "liisa", "/admin/", **PHONE, bypass_csp=True)  # axe is injected
     page.goto(f"{live_server}/review/so/{COURSE}/{LESSON}/{step.id}/narration")
     page.set_input_files("input[name=audio]", files=[
         {"name": "n.wav", "mimeType": "audio/wav", "buffer": sounds.wav(1.0)}])

@@ -9,20 +9,11 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE, TABLET
-from tests.staff_admin.helpers import PASSWORD
+from tests.browser.conftest import PHONE, TABLET, staff_sign_in
 
 pytestmark = pytest.mark.browser
 
 SHOTS = "test-results/tablet"
-
-
-def staff_sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/staff/sign-in")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/staff/sign-in'] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/teach/$"))
 
 
 def set_up_this_tablet(page, base: str, workshop_id: int) -> None:
@@ -47,7 +38,7 @@ def test_learner_signs_in_on_the_somali_groups_tablet(app, factory, live_server,
     context = browser.new_context(**TABLET, java_script_enabled=javascript)
     page = context.new_page()
     # the instructor sets the tablet up once, chooses Amina's pictures and signs out
-    staff_sign_in(page, live_server, "deeqa")
+    staff_sign_in(page, live_server, "deeqa", "/teach/")
     set_up_this_tablet(page, live_server, somali)
     page.goto(f"{live_server}/tablet/pictures/{amina}")
     for n, picture in enumerate((2, 7, 0), start=1):
@@ -82,7 +73,7 @@ def test_ten_wrong_tries_are_rate_limited(app, factory, live_server, browser):
     context = browser.new_context(**TABLET)
     context.add_cookies([{"name": "askel_lang", "value": "en", "url": live_server}])
     page = context.new_page()
-    staff_sign_in(page, live_server, "deeqa")
+    staff_sign_in(page, live_server, "deeqa", "/teach/")
     set_up_this_tablet(page, live_server, somali)
     page.click("form[action='/sign-out'] button")
     page.wait_for_url(re.compile(r".*/tablet/$"))
@@ -114,7 +105,7 @@ def test_tablet_pages_have_no_serious_violations(app, factory, live_server, brow
         page = context.new_page()
         page.goto(f"{live_server}/tablet/")
         found[f"{device} no device"] = axe(page)
-        staff_sign_in(page, live_server, "deeqa")
+        staff_sign_in(page, live_server, "deeqa", "/teach/")
         page.goto(f"{live_server}/tablet/setup/")
         found[f"{device} setup index"] = axe(page)
         set_up_this_tablet(page, live_server, workshop)

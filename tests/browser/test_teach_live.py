@@ -6,24 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import PHONE, TABLET
+from tests.browser.conftest import PHONE, TABLET, staff_page
 from workshop.extensions import db
 from workshop.models import Enrollment, HelpRequest, InstructorNote, Progress, Status, StepEvent, User, utcnow
 
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery"
 SHOTS = "/tmp/askel-teach-shots"
-
-
-def staff_page(browser, base: str, username: str, **context_args):
-    context = browser.new_context(**context_args)
-    page = context.new_page()
-    page.goto(f"{base}/staff/sign-in")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form[action='/staff/sign-in'] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/teach/$"))
-    return context, page
 
 
 def test_help_from_a_tablet_appears_in_the_open_class_view(app, factory, live_server, browser):
@@ -34,7 +22,7 @@ def test_help_from_a_tablet_appears_in_the_open_class_view(app, factory, live_se
     lesson = app.extensions["askel_catalogue"].lesson("start", "01-welcome")
     step3 = lesson.steps[2]
 
-    teacher_context, teacher = staff_page(browser, live_server, "deeqa")
+    teacher_context, teacher = staff_page(browser, live_server, "deeqa", "/teach/")
     teacher.goto(f"{live_server}/teach/groups/{wid}")
     teacher.wait_for_selector("text=Nobody is waiting for help.")
     teacher.evaluate("window.__sameDocument = true")  # gone after any full page load
@@ -96,7 +84,7 @@ def test_instructor_pages_have_no_serious_violations(app, factory, live_server, 
         db.session.get(User, uid).locale = locale
         db.session.commit()
     wid, lid = seed_class(app, factory, uid, "ar" if locale == "ar" else "so")
-    context, page = staff_page(browser, live_server, "deeqa", bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context, page = staff_page(browser, live_server, "deeqa", "/teach/", bypass_csp=True, viewport={"width": 1280, "height": 900})
     assert page.evaluate("document.documentElement.lang") == locale
     if locale == "ar":
         assert page.evaluate("document.documentElement.dir") == "rtl"
@@ -149,7 +137,7 @@ def test_class_view_and_learner_page_on_a_phone_in_arabic(app, factory, live_ser
         db.session.get(User, uid).locale = "ar"
         db.session.commit()
     wid, lid = seed_class(app, factory, uid, "ar")
-    context, page = staff_page(browser, live_server, "deeqa", **PHONE)
+    context, page = staff_page(browser, live_server, "deeqa", "/teach/", **PHONE)
     for name, url in (("class", f"/teach/groups/{wid}"), ("learner", f"/teach/groups/{wid}/learners/{lid}"),
                       ("learners", f"/teach/groups/{wid}/learners")):
         page.goto(live_server + url)
