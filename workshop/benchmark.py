@@ -24,7 +24,6 @@ import random
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -221,7 +220,6 @@ def tablet(port: int, code: str, stats: Stats, stop: float, the_lessons, stored:
                 right = next(o for o in step.options if o.correct)
                 st, _, _ = c.request("POST", url, "POST answer", {**data, "answer": wrong.id}, {"HX-Request": "true"})
                 keys_sent += 1
-                html2 = _
                 k2 = KEY.search(c.request("GET", url, "GET step (htmx)", headers={"HX-Request": "true"})[1])
                 data["key"] = k2.group(1) if k2 else data["key"]
                 st, _, _ = c.request("POST", url, "POST answer", {**data, "answer": right.id}, {"HX-Request": "true"})

@@ -1,7 +1,6 @@
 """What every blueprint shares: the signed-in user, template helpers, htmx, errors."""
 from __future__ import annotations
 
-from functools import wraps
 from pathlib import Path
 
 from flask import Flask, abort, current_app, make_response, render_template, request, url_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..models import Enrollment, HelpRequest, Progress, Status, StepEvent, User, Workshop, utcnow

@@ -21,7 +21,7 @@ from . import rules
 from .models import WilmaApplication, WilmaFormAnswer, WilmaMark, WilmaMessage, WilmaThread
 from .school import (
     REASONS, School, ensure, fi_date, fi_time, forms_to_fill, plain, reset as _reset, unexplained_count,
-    unread_count, visible, weekday_key,
+    unread_count, weekday_key,
 )
 
 bp = Blueprint("wilma", __name__)
