@@ -19,6 +19,7 @@ A view that changes her own row asks for it: `current_user.record` is the ORM `U
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -133,6 +134,9 @@ def _now() -> float:
     return time.monotonic()
 
 
+_LOCK = threading.Lock()  # threads of one process share the kept snapshots
+
+
 def _kept() -> dict:
     """token -> (kept until, snapshot or None); and under the key None, user id -> tokens kept."""
     kept = current_app.extensions.get(CACHE)
@@ -151,21 +155,23 @@ def fetch(token: str) -> SignedIn | None:
         return hit[1]
     identity = read(token)
     if seconds > 0:
-        if len(kept) >= MAX_KEPT:
-            kept.clear()
-            kept[None] = {}
-        kept[token] = (now + seconds, identity)
-        if identity is not None:
-            kept[None].setdefault(identity.id, set()).add(token)
+        with _LOCK:
+            if len(kept) >= MAX_KEPT:
+                kept.clear()
+                kept[None] = {}
+            kept[token] = (now + seconds, identity)
+            if identity is not None:
+                kept[None].setdefault(identity.id, set()).add(token)
     return identity
 
 
 def forget(*uids: int) -> None:
     """Drop every kept snapshot of these people (all their devices)."""
     kept = _kept()
-    for uid in uids:
-        for token in kept[None].pop(uid, ()):
-            kept.pop(token, None)
+    with _LOCK:
+        for uid in uids:
+            for token in kept[None].pop(uid, ()):
+                kept.pop(token, None)
 
 
 def _idle_limit(identity: SignedIn) -> float | None:
@@ -287,7 +293,9 @@ def _forget_changed(session):
     if not touched or not has_app_context():
         return
     if "all" in touched:
-        _kept().clear()
+        with _LOCK:
+            _kept().clear()
+            _kept()[None] = {}
     else:
         forget(*(uid for uid in touched if uid is not None))
 
