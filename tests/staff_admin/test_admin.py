@@ -278,3 +278,51 @@ def test_report_csv_keeps_a_semicolon_cell_whole(app, liisa, factory):
     assert "\"Kontula;'=HYPERLINK(\"\"x\"\")\"" in text
     for row in csv.reader(io.StringIO(text), delimiter=";"):
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
+
+
+# --- rows loaded do not grow with the number of groups either ------------------------------------
+
+def _groups(app, count: int, instructor: int, start: int = 0) -> None:
+    """`count` more groups of two learners each, one lesson done in each group (no codes: fast)."""
+    from datetime import time as clock
+
+    with app.app_context():
+        today = utcnow().date()
+        teacher = db.session.get(User, instructor)
+        for n in range(start, start + count):
+            w = Workshop(name=f"City {n:03d}", language="so", location="Itäkeskus", weekday=1, start_time=clock(10),
+                         starts_on=today, ends_on=today + timedelta(days=90), instructors=[teacher])
+            for m in range(2):
+                e = Enrollment(workshop=w, learner=User(role=Role.LEARNER, display_name=f"L{n}-{m}"))
+                db.session.add(e)
+                if m == 0:
+                    db.session.add(Progress(enrollment=e, course="start", lesson="01-welcome", status=Status.DONE,
+                                            completed_at=utcnow()))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/teach/", "/admin/"])
+def test_group_lists_load_the_same_rows_for_3_and_60_groups(app, liisa, factory, monkeypatch, path):
+    """The coordinator's lists of every group count in SQL and show a page at a time: the number of
+    statements and of rows the database hands back stay the same for 3 groups and for 60."""
+    from tests.conftest import rows_fetched
+    from workshop.web import Pager
+
+    monkeypatch.setattr(Pager, "SIZE", 2)  # so that 3 groups already fill more than a page
+
+    def measure() -> tuple[int, int]:
+        liisa.get(path)
+        with count_queries(app) as seen, rows_fetched(app) as rows:
+            response = liisa.get(path)
+            assert response.status_code == 200
+        assert "City 000" in response.get_data(as_text=True)
+        return len(seen), rows[0]
+
+    deeqa = factory.staff("deeqa")
+    _groups(app, 3, deeqa)
+    few = measure()
+    _groups(app, 57, deeqa, start=3)
+    assert measure() == few
+    page = liisa.get(path + "?page=2").get_data(as_text=True)
+    assert "City 002" in page and "City 000" not in page and "Page 2 of 30" in page
+    assert liisa.get(path + "?page=x").status_code == 200 and liisa.get(path + "?page=999").status_code == 200

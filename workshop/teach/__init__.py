@@ -20,7 +20,7 @@ from ..models import (
     Assignment, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
     workshop_instructors,
 )
-from ..web import catalogue, is_htmx, page_or_fragment, role_required
+from ..web import Pager, catalogue, is_htmx, page_or_fragment, role_required
 from . import history as hist
 from . import live
 from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
@@ -77,17 +77,22 @@ def checked_form(form_class=ActionForm):
 
 @bp.route("/")
 def index():
-    workshops = db.session.scalars(visible_workshops().options(selectinload(Workshop.enrollments))).all()
-    open_help = {
-        w_id: n
-        for w_id, n in db.session.execute(
-            db.select(Enrollment.workshop_id, db.func.count(HelpRequest.id))
-            .join(HelpRequest, HelpRequest.enrollment_id == Enrollment.id)
-            .where(HelpRequest.handled_at.is_(None), Enrollment.workshop_id.in_([w.id for w in workshops]))
-            .group_by(Enrollment.workshop_id)
-        )
-    }
-    return render_template("teach/index.html", workshops=workshops, open_help=open_help)
+    """Her groups, a page at a time: sizes and open help requests are counted in SQL for the groups
+    on the page only, so the coordinator's list of a city's groups loads the same rows as a small one."""
+    pager = Pager(visible_workshops())
+    workshops = db.session.scalars(pager.query).all()
+    ids = [w.id for w in workshops]
+    sizes = dict(db.session.execute(
+        db.select(Enrollment.workshop_id, db.func.count(Enrollment.id))
+        .where(Enrollment.workshop_id.in_(ids)).group_by(Enrollment.workshop_id)
+    ).all()) if ids else {}
+    open_help = dict(db.session.execute(
+        db.select(Enrollment.workshop_id, db.func.count(HelpRequest.id))
+        .join(HelpRequest, HelpRequest.enrollment_id == Enrollment.id)
+        .where(HelpRequest.handled_at.is_(None), Enrollment.workshop_id.in_(ids))
+        .group_by(Enrollment.workshop_id)
+    ).all()) if ids else {}
+    return render_template("teach/index.html", workshops=workshops, sizes=sizes, open_help=open_help, pager=pager)
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
