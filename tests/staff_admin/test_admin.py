@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import recorded_queries
 from tests.staff_admin.helpers import PASSWORD, any_token, staff_client, token_from
-from workshop.admin.report import bar_chart, safe_cell
+from workshop.admin.report import bar_chart
+from workshop.csvsafe import safe_cell
 from workshop.extensions import db
 from workshop.models import Enrollment, Progress, Role, Status, User, Workshop, utcnow
 
@@ -262,6 +263,21 @@ def test_query_count_does_not_grow_with_groups(app, liisa, factory, path):
         factory.workshop("so", name=f"More {n}", instructor=instructor)
     _world(app, factory, groups=6)
     assert measure() == few
+
+
+def test_report_csv_keeps_a_semicolon_cell_whole(app, liisa, factory):
+    """The reach report uses the same guard: a place name with `;` is one quoted cell, never a formula."""
+    with app.app_context():
+        w = Workshop(name="Kontula", language="so", location="Kontula;=HYPERLINK(\"x\")", weekday=1,
+                     start_time=__import__("datetime").time(10), starts_on=date(2025, 1, 1), ends_on=date(2025, 6, 1))
+        db.session.add(w)
+        db.session.commit()
+        wid = w.id
+    factory.learner(wid, name="Ähtäri")
+    text = liisa.get("/admin/report/learners.csv").get_data().decode("utf-8-sig")
+    assert "\"Kontula;'=HYPERLINK(\"\"x\"\")\"" in text
+    for row in csv.reader(io.StringIO(text), delimiter=";"):
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
 
 
 # --- rows loaded do not grow with the number of groups either ------------------------------------
