@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, current_app, request
@@ -31,7 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(settings)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not Path(app.instance_path).exists():
+        Path(app.instance_path).mkdir(mode=0o700, parents=True)
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -72,6 +75,24 @@ def create_app(config: dict | None = None) -> Flask:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return app
+
+
+def _private_sqlite_file(uri: str) -> None:
+    """A SQLite database file is the owner's only (0600): made so before SQLite first opens it (its
+    -wal and -shm files take the same mode), and tightened if an older one was readable by others."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.database.startswith("file:"):
+        return
+    path = Path(url.database)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
 
 
 def _check_only_rate_limited_routes(app: Flask) -> None:

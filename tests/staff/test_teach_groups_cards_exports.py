@@ -189,3 +189,17 @@ def test_her_data_as_a_file_and_deleting_her_with_everything(app, factory, teach
         assert {ev.learner_id for ev in db.session.scalars(db.select(StepEvent))} == {other}
         assert db.session.scalar(db.select(db.func.count(HelpRequest.id))) == 1
         assert [n.text for n in db.session.scalars(db.select(InstructorNote))] == [f"note about {other}"]
+
+
+def test_class_progress_csv_keeps_a_semicolon_cell_whole(app, factory, teacher):
+    """Finnish spreadsheet settings split on `;`: her name must stay one text cell there too."""
+    client, _uid, wid = teacher
+    factory.learner(wid, name="Sahra;=1+1")
+    factory.learner(wid, name="line\n@x")
+    text = client.get(f"/teach/groups/{wid}/progress.csv").get_data().decode("utf-8-sig")
+    assert "\"Sahra;'=1+1\"" in text  # quoted, and the formula after `;` made text
+    for delimiter in (",", ";"):
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) for cell in row), row
+    names = [r[0] for r in csv.reader(io.StringIO(text))][1:]
+    assert "Sahra;'=1+1" in names and "line\n'@x" in names
