@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import threading
 
-from workshop.benchmark import CSRF, Client, Stats
+from bench.client import CSRF, Client, Stats
 from workshop.extensions import db
 from workshop.sims.bank.models import Account, Payment, Transaction
 
