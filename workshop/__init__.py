@@ -10,7 +10,7 @@ from flask_compress import Compress
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import i18n
+from . import i18n, privacy
 from .config import ROOT, Config
 from .curriculum import load_catalogue
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not Path(app.instance_path).exists():
         Path(app.instance_path).mkdir(mode=0o700, parents=True)
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    privacy.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -126,5 +127,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted personal data is overwritten (workshop.privacy)
         cursor.close()
 

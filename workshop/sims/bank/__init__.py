@@ -15,7 +15,7 @@ from ...curriculum.scenarios import load_scenario
 from ...extensions import db
 from ...models import utcnow
 from . import finance
-from .models import Account, BankState, Bill, Message, Payment, Transaction, owned
+from .models import Account, BankState, Bill, Message, Payment, Transaction, export, owned  # noqa: F401
 
 bp = Blueprint("bank", __name__)
 

@@ -121,3 +121,12 @@ class Message(db.Model):
 def owned(model, learner_id: int):
     """Every query starts here: rows of this model that belong to this learner."""
     return db.select(model).where(model.learner_id == learner_id)
+
+
+def export(learner_id: int) -> dict:
+    """Her practice bank, as stored: her session flags, accounts, transactions, bills, payments, messages."""
+    from .. import rows_of
+
+    return {"state": rows_of(BankState, learner_id), "accounts": rows_of(Account, learner_id),
+            "transactions": rows_of(Transaction, learner_id), "bills": rows_of(Bill, learner_id),
+            "payments": rows_of(Payment, learner_id), "messages": rows_of(Message, learner_id)}
