@@ -240,6 +240,6 @@ def test_a_folder_without_a_manifest_is_refused(live, tmp_path):
     (folder / "askel.sqlite3").write_bytes(b"")
     before = live.dump()
     _refused(live, folder, "manifest.json")
-    (folder / "manifest.json").write_text('{"format": 1, "files": {"askel.sqlite3": "x"}}')
+    (folder / "manifest.json").write_text('{"format": 1, "files": {"askel.sqlite3": "x", "secret_key": "y"}}')
     _refused(live, folder, "unknown format")
     assert live.dump() == before
