@@ -83,10 +83,11 @@ def test_unknown_things_are_404_for_the_coordinator(world, path):
 
 
 def test_an_instructor_without_a_grant_is_told_so(app, world):
-    from tests.review.helpers import grant
+    from tests.review.helpers import grant, set_locale
     from tests.staff_admin.helpers import staff_client
 
     grant(app, world["deeqa"])  # no language any more
+    set_locale(app, world["deeqa"], "en")  # her pages in English, so the test reads the words
     page = staff_client(app, "deeqa").get("/review/")
     assert page.status_code == 200
     assert "You may not correct lesson wording yet" in page.get_data(as_text=True)
