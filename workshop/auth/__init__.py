@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from .. import i18n
 from ..extensions import db, limiter
+from ..redirects import same_site_path
 from ..models import Role, User, digest, normalise_code, utcnow
 from .identity import start_session
 
@@ -58,10 +59,7 @@ def home_for(user: User) -> str:
 
 
 def _safe_next(default: str) -> str:
-    target = session.pop("next", None)
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
+    return same_site_path(session.pop("next", None), default)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
