@@ -8,6 +8,7 @@ from flask import Flask, current_app, request
 from flask_compress import Compress
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
 from .config import ROOT, Config
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -53,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(review.bp)
     sims.init_app(app)
     _check_only_rate_limited_routes(app)
+    auth.throttle.init_app(app, limiter.storage)
 
     # Lessons are validated once, at start-up, after the sims have registered their task checks:
     # a broken file, or a practice step naming a check nobody provides, stops the app with its name.
@@ -72,6 +75,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """X-Forwarded-For (and -Proto) are read only from as many proxies as TRUSTED_PROXIES says, from
+    the right; with 0 they are ignored and the connection's address is the client's. Sign-in limits
+    count per client address, so a client must never choose its own."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _check_only_rate_limited_routes(app: Flask) -> None:
