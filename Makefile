@@ -36,10 +36,12 @@ translations: install
 i18n: install
 	$(BIN)/flask i18n all
 
-# The workshop benchmark: gunicorn on 127.0.0.1, 30 tablets, one instructor, and the bare-route
-# ceiling. Uses PostgreSQL when DATABASE_URL is set. Results go into docs/performance.md by hand.
+# The benchmark (bench/, not part of the app): gunicorn on 127.0.0.1, 30 tablets in an open loop,
+# then the ceiling with wrk against a bare Flask app. `make bench ARGS=--city` on a city's history.
+# Uses PostgreSQL when DATABASE_URL is set. Needs wrk (apt-get install wrk). See docs/performance.md.
+ARGS ?= $(BENCH_ARGS)
 bench: install translations
-	$(BIN)/python -m workshop.benchmark $(BENCH_ARGS)
+	$(BIN)/python -m bench $(ARGS)
 
 check-content: install
 	$(BIN)/flask check-content

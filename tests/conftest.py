@@ -40,6 +40,56 @@ def recorded_queries(app):
         sa_event.remove(engine, "before_cursor_execute", before)
 
 
+class _CountingCursor:
+    """A DB-API cursor that counts the rows its fetch methods hand back (the rest is delegated)."""
+
+    def __init__(self, cursor, counter: list[int]):
+        self._cursor, self._counter = cursor, counter
+
+    def fetchone(self):
+        row = self._cursor.fetchone()
+        if row is not None:
+            self._counter[0] += 1
+        return row
+
+    def fetchmany(self, *args):
+        rows = self._cursor.fetchmany(*args)
+        self._counter[0] += len(rows)
+        return rows
+
+    def fetchall(self):
+        rows = self._cursor.fetchall()
+        self._counter[0] += len(rows)
+        return rows
+
+    def __iter__(self):
+        for row in self._cursor:
+            self._counter[0] += 1
+            yield row
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
+@contextmanager
+def rows_fetched(app):
+    """How many rows the database handed back inside the block, whoever asked (ORM or Core): a
+    budget on rows loaded, next to recorded_queries' budget on statements. Yields a one-item list."""
+    with app.app_context():
+        engine = _db.engine
+    counter = [0]
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        if context is not None and cursor.description is not None:
+            context.cursor = _CountingCursor(cursor, counter)
+
+    sa_event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield counter
+    finally:
+        sa_event.remove(engine, "after_cursor_execute", after)
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

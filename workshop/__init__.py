@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, current_app, request
@@ -10,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n
+from . import i18n, privacy
 from .config import ROOT, Config
 from .curriculum import load_catalogue
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -32,7 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(settings)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _private_folder(Path(app.instance_path))
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    privacy.init_app(app)
     _trust_proxies(app)
 
     db.init_app(app)
@@ -86,6 +89,33 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
+def _private_folder(path: Path) -> None:
+    """instance/ holds the database, the secret key and the narrations: the owner's only (0700),
+    made so, or tightened if an older one was open to others."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True)
+    elif path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+
+
+def _private_sqlite_file(uri: str) -> None:
+    """A SQLite database file is the owner's only (0600): made so before SQLite first opens it (its
+    -wal and -shm files take the same mode), and tightened if an older one was readable by others."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.database.startswith("file:"):
+        return
+    path = Path(url.database)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+
+
 def _check_only_rate_limited_routes(app: Flask) -> None:
     """The only rate limits are on sign-in views (no default or application limits), so a request
     to any other view skips the limiter's per-request bookkeeping."""
@@ -117,5 +147,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted personal data is overwritten (workshop.privacy)
         cursor.close()
 

@@ -1,7 +1,6 @@
-"""flask commands: demo data, content check, translation catalogs."""
+"""flask commands: demo data, content check, backup and restore, translation catalogs."""
 from __future__ import annotations
 
-import shutil
 import sys
 from datetime import time, timedelta
 from pathlib import Path
@@ -9,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
+from . import backup
 from .curriculum import ContentError, load_catalogue
 from .extensions import db
 from .models import (
@@ -18,7 +18,6 @@ from .models import (
 SOMALI_NAMES = ["Amina", "Hodan", "Faadumo", "Sahra", "Ubax", "Hibaaq", "Nimco", "Ifrah"]
 ARABIC_NAMES = ["Fatima", "Mariam", "Huda", "Noor", "Rania", "Salma", "Yasmin", "Leila"]
 DEMO_FILE = "demo-sign-ins.txt"
-BACKUP_DB = "askel.sqlite3"
 
 
 def create_demo_data(password_factory=None) -> dict:
@@ -100,21 +99,6 @@ def _demo_progress(enrollment: Enrollment, lessons, n: int) -> None:
     ))
 
 
-def copy_sqlite(source: str, destination: str) -> None:
-    """SQLite's online backup API: a consistent copy even while other connections write."""
-    import sqlite3
-
-    Path(destination).parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(destination)
-    try:
-        with dst:
-            src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-
-
 def format_credentials(credentials: dict, base_url: str = "http://127.0.0.1:5000") -> str:
     lines = ["Askel demo sign-ins (practice data only)", ""]
     lines.append(f"Staff sign in at {base_url}/staff/sign-in")
@@ -140,8 +124,7 @@ def init_app(app: Flask) -> None:
                 return
             raise click.ClickException("The database has users already; demo data goes into an empty database.")
         text = format_credentials(create_demo_data())
-        saved.write_text(text)
-        saved.chmod(0o600)
+        backup.private_file(saved, text.encode())
         click.echo(text)
 
     @app.cli.command("check-content")
@@ -160,43 +143,32 @@ def init_app(app: Flask) -> None:
     @app.cli.command("backup")
     @click.argument("destination", type=click.Path(file_okay=False, path_type=Path))
     def backup_command(destination: Path) -> None:
-        """Copy the SQLite database (consistently, while the site runs) and the recorded narrations
-        into a new folder. PostgreSQL: copies the narrations and prints pg_dump guidance."""
-        url = db.engine.url
-        if destination.exists() and any(destination.iterdir()):
-            raise click.ClickException(f"{destination} is not empty: back up into a new folder.")
-        destination.mkdir(parents=True, exist_ok=True)
-        narrations = Path(current_app.instance_path) / "narrations"
-        if narrations.is_dir():
-            shutil.copytree(narrations, destination / "narrations")
-        if url.get_backend_name() != "sqlite":
-            dump = destination / "askel.dump"
-            click.echo("PostgreSQL: back up the database with pg_dump, restore with pg_restore, e.g.\n"
-                       f"  pg_dump -Fc -h {url.host or 'localhost'} -U {url.username or 'askel'} {url.database} > {dump}\n"
-                       f"  pg_restore --clean -h {url.host or 'localhost'} -U {url.username or 'askel'} -d {url.database} {dump}")
-            return
-        copy_sqlite(url.database, str(destination / BACKUP_DB))
-        click.echo(f"backup: {url.database} and the narrations -> {destination}")
+        """Back up the database (consistently, while the site runs), the recorded narrations and the
+        secret key into a new owner-only folder, with a manifest of checksums (workshop/backup.py)."""
+        try:
+            manifest = backup.make_backup(destination)
+        except backup.BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        rows = sum(manifest["rows"].values())
+        click.echo(f"backup: {rows} rows, {len(manifest['files']) - 2} narrations and the secret key -> {destination}\n"
+                   f"  It holds the secret key: keep it as safe as the site itself.")
 
     @app.cli.command("restore")
     @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
     @click.option("--yes", is_flag=True, help="Do not ask: replace the current database and narrations.")
     def restore_command(source: Path, yes: bool) -> None:
-        """Replace the SQLite database and the narrations with a backup made by `flask backup` (stop the site first)."""
-        url = db.engine.url
-        if url.get_backend_name() != "sqlite":
-            raise click.ClickException("For PostgreSQL restore with pg_restore (see `flask backup`).")
-        if not (source / BACKUP_DB).is_file():
-            raise click.ClickException(f"{source} holds no {BACKUP_DB}: not a backup made by `flask backup`.")
-        if not yes:
-            click.confirm(f"Replace {url.database} and the narrations with {source}?", abort=True)
-        db.engine.dispose()
-        copy_sqlite(str(source / BACKUP_DB), url.database)
-        narrations = Path(current_app.instance_path) / "narrations"
-        if (source / "narrations").is_dir():
-            shutil.rmtree(narrations, ignore_errors=True)
-            shutil.copytree(source / "narrations", narrations)
-        click.echo(f"restore: {source} -> {url.database} and the narrations")
+        """Check a backup made by `flask backup` completely, then replace the database, the narrations
+        and the secret key with it (stop the site first). A damaged backup changes nothing."""
+        try:
+            checked = backup.check_backup(source)
+            if not yes:
+                click.confirm(f"Replace the database, the narrations and the secret key with {source}?", abort=True)
+            notes = backup.restore(checked)
+        except backup.BackupError as exc:
+            raise click.ClickException(f"restore refused: {exc} Nothing was changed.") from None
+        for note in notes:
+            click.echo(f"Note: {note}", err=True)
+        click.echo(f"restore: {source} checked and restored (database, narrations, secret key)")
 
     @app.cli.command("i18n")
     @click.argument("action", type=click.Choice(["extract", "update", "compile", "all"]))

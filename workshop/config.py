@@ -13,11 +13,17 @@ def _secret_key(instance: Path) -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    instance.mkdir(parents=True, exist_ok=True)
+    if not instance.exists():
+        instance.mkdir(mode=0o700, parents=True)  # the database, narrations and this key: owner only
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        try:  # readable by the owner only from the moment it exists
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use that one
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 

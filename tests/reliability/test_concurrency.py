@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from workshop.benchmark import CSRF, KEY, Client, Stats
+from bench.client import CSRF, KEY, Client, Stats
 from workshop.extensions import db
 from workshop.models import Progress, StepEvent
 

@@ -4,10 +4,15 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from contextlib import contextmanager
+
+import pytest
+
 from tests.conftest import csrf_token, recorded_queries, sign_in
 from tests.staff.helpers import ask_help, catalogue, enrollment_of, event, progress
 from workshop.curriculum.model import Practice
 from workshop.extensions import db
+from workshop.models import Enrollment
 
 
 def make_class(app, factory, wid: int, size: int) -> None:
@@ -165,3 +170,86 @@ def test_her_own_progress_knows_which_lessons_she_did_with_help(app, factory, te
         db.session.commit()
         assert prog.helped_lessons([e.id]) == {("start", "01-welcome")}
         assert prog.helped_lessons([]) == set()
+
+
+def make_varied_class(app, factory, wid: int, size: int) -> None:
+    """Every kind of cell (not started, step n of m, done, with help) already among 5 learners, so
+    a larger class repeats the same labels in more cells."""
+    lessons = list(catalogue(app).lessons())[:5]
+    with app.app_context():
+        for n in range(size):
+            uid, _code, _ = factory.learner(wid, name=f"Learner {n:02d}")
+            e = enrollment_of(uid, wid)
+            for k, lesson in enumerate(lessons[: n % 5]):
+                progress(e, lesson, done_steps=len(lesson.steps) if k % 2 else k + 1)
+                if k == 1:
+                    event(e, lesson, lesson.steps[0].id, kind="task", correct=True, helped=True)
+            db.session.commit()
+
+
+@contextmanager
+def translation_lookups():
+    """How many times a translation is looked up (every gettext, in Python or a template, and every
+    lesson text asks flask_babel for the catalog once)."""
+    import flask_babel
+
+    calls = [0]
+    module_lookup, domain_lookup = flask_babel.get_translations, flask_babel.Domain.get_translations
+
+    def counted_module():
+        calls[0] += 1
+        return module_lookup()
+
+    def counted_domain(self):
+        calls[0] += 1
+        return domain_lookup(self)
+
+    flask_babel.get_translations, flask_babel.Domain.get_translations = counted_module, counted_domain
+    try:
+        yield calls
+    finally:
+        flask_babel.get_translations, flask_babel.Domain.get_translations = module_lookup, domain_lookup
+
+
+@pytest.mark.parametrize("path, kwargs", [("", {}), ("", {"headers": {"HX-Request": "true"}}), ("/progress.csv", {})])
+def test_translations_per_request_do_not_grow_with_learners(app, factory, teacher, path, kwargs):
+    """The class view (page, live refresh) and its CSV translate each distinct label once per
+    request: 50 learners cost the same number of lookups as 5, and the same queries."""
+    client, uid, small = teacher
+    large = factory.workshop("so", name="Big group", instructor=uid)
+    make_varied_class(app, factory, small, 5)
+    make_varied_class(app, factory, large, 50)
+
+    def measure(wid: int) -> tuple[int, int]:
+        client.get(f"/teach/groups/{wid}{path}", **kwargs)
+        with translation_lookups() as calls, recorded_queries(app) as statements:
+            response = client.get(f"/teach/groups/{wid}{path}", **kwargs)
+        assert response.status_code == 200
+        return calls[0], len(statements)
+
+    few, many = measure(small), measure(large)
+    assert many == few, (few, many)
+
+
+def test_live_refresh_answers_304_until_something_changes(app, factory, teacher):
+    """The live part is revalidated every 5 s: while nothing it shows has changed, the answer is an
+    empty 304 after one query of aggregates; an answer in the class changes it."""
+    client, _uid, wid = teacher
+    make_varied_class(app, factory, wid, 8)
+    htmx = {"HX-Request": "true", "Accept-Encoding": "gzip"}
+    first = client.get(f"/teach/groups/{wid}", headers=htmx)
+    assert first.status_code == 200 and first.headers["ETag"].endswith(':gzip"')  # compressed, as a browser gets it
+    assert "HX-Request" in first.headers["Vary"] and "no-cache" in first.headers["Cache-Control"]
+    with recorded_queries(app) as statements:
+        again = client.get(f"/teach/groups/{wid}", headers={**htmx, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert len(statements) <= 4, statements  # who is signed in, the group, the aggregates, the wording version
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    with app.app_context():
+        learner = db.session.scalar(db.select(Enrollment).where(Enrollment.workshop_id == wid))
+        event(learner, lesson, lesson.steps[0].id, correct=False)
+        db.session.commit()
+    changed = client.get(f"/teach/groups/{wid}", headers={**htmx, "If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    page = client.get(f"/teach/groups/{wid}", headers={"If-None-Match": first.headers["ETag"]})
+    assert page.status_code == 200 and "<html" in page.get_data(as_text=True)  # the whole page is never a 304

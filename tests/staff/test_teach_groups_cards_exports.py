@@ -106,11 +106,12 @@ def cards_from(html: str) -> list[tuple[str, str, str]]:
 def card_signs_in(app, url: str) -> bool:
     path = url.split("://", 1)[1].split("/", 1)[1]
     device = app.test_client()
-    page = device.get("/" + path)
+    page = device.get("/" + path, follow_redirects=True)  # the token is exchanged, then /card asks
     if page.status_code != 200:
         return False
+    assert page.request.path == "/card"
     token = CSRF_RE.search(page.get_data(as_text=True)).group(1)
-    return device.post("/" + path, data={"csrf_token": token}).status_code == 303 and device.get("/home").status_code == 200
+    return device.post("/card", data={"csrf_token": token}).status_code == 303 and device.get("/home").status_code == 200
 
 
 def test_printed_cards_qr_signs_in_and_renewing_kills_the_old_card(app, factory, teacher):
@@ -189,3 +190,17 @@ def test_her_data_as_a_file_and_deleting_her_with_everything(app, factory, teach
         assert {ev.learner_id for ev in db.session.scalars(db.select(StepEvent))} == {other}
         assert db.session.scalar(db.select(db.func.count(HelpRequest.id))) == 1
         assert [n.text for n in db.session.scalars(db.select(InstructorNote))] == [f"note about {other}"]
+
+
+def test_class_progress_csv_keeps_a_semicolon_cell_whole(app, factory, teacher):
+    """Finnish spreadsheet settings split on `;`: her name must stay one text cell there too."""
+    client, _uid, wid = teacher
+    factory.learner(wid, name="Sahra;=1+1")
+    factory.learner(wid, name="line\n@x")
+    text = client.get(f"/teach/groups/{wid}/progress.csv").get_data().decode("utf-8-sig")
+    assert "\"Sahra;'=1+1\"" in text  # quoted, and the formula after `;` made text
+    for delimiter in (",", ";"):
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) for cell in row), row
+    names = [r[0] for r in csv.reader(io.StringIO(text))][1:]
+    assert "Sahra;'=1+1" in names and "line\n'@x" in names

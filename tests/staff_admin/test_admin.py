@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import recorded_queries
 from tests.staff_admin.helpers import PASSWORD, any_token, staff_client, token_from
-from workshop.admin.report import bar_chart, safe_cell
+from workshop.admin.report import bar_chart
+from workshop.csvsafe import safe_cell
 from workshop.extensions import db
 from workshop.models import Enrollment, Progress, Role, Status, User, Workshop, utcnow
 
@@ -262,3 +263,66 @@ def test_query_count_does_not_grow_with_groups(app, liisa, factory, path):
         factory.workshop("so", name=f"More {n}", instructor=instructor)
     _world(app, factory, groups=6)
     assert measure() == few
+
+
+def test_report_csv_keeps_a_semicolon_cell_whole(app, liisa, factory):
+    """The reach report uses the same guard: a place name with `;` is one quoted cell, never a formula."""
+    with app.app_context():
+        w = Workshop(name="Kontula", language="so", location="Kontula;=HYPERLINK(\"x\")", weekday=1,
+                     start_time=__import__("datetime").time(10), starts_on=date(2025, 1, 1), ends_on=date(2025, 6, 1))
+        db.session.add(w)
+        db.session.commit()
+        wid = w.id
+    factory.learner(wid, name="Ähtäri")
+    text = liisa.get("/admin/report/learners.csv").get_data().decode("utf-8-sig")
+    assert "\"Kontula;'=HYPERLINK(\"\"x\"\")\"" in text
+    for row in csv.reader(io.StringIO(text), delimiter=";"):
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
+
+
+# --- rows loaded do not grow with the number of groups either ------------------------------------
+
+def _groups(app, count: int, instructor: int, start: int = 0) -> None:
+    """`count` more groups of two learners each, one lesson done in each group (no codes: fast)."""
+    from datetime import time as clock
+
+    with app.app_context():
+        today = utcnow().date()
+        teacher = db.session.get(User, instructor)
+        for n in range(start, start + count):
+            w = Workshop(name=f"City {n:03d}", language="so", location="Itäkeskus", weekday=1, start_time=clock(10),
+                         starts_on=today, ends_on=today + timedelta(days=90), instructors=[teacher])
+            for m in range(2):
+                e = Enrollment(workshop=w, learner=User(role=Role.LEARNER, display_name=f"L{n}-{m}"))
+                db.session.add(e)
+                if m == 0:
+                    db.session.add(Progress(enrollment=e, course="start", lesson="01-welcome", status=Status.DONE,
+                                            completed_at=utcnow()))
+        db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/teach/", "/admin/"])
+def test_group_lists_load_the_same_rows_for_3_and_60_groups(app, liisa, factory, monkeypatch, path):
+    """The coordinator's lists of every group count in SQL and show a page at a time: the number of
+    statements and of rows the database hands back stay the same for 3 groups and for 60."""
+    from tests.conftest import rows_fetched
+    from workshop.web import Pager
+
+    monkeypatch.setattr(Pager, "SIZE", 2)  # so that 3 groups already fill more than a page
+
+    def measure() -> tuple[int, int]:
+        liisa.get(path)
+        with count_queries(app) as seen, rows_fetched(app) as rows:
+            response = liisa.get(path)
+            assert response.status_code == 200
+        assert "City 000" in response.get_data(as_text=True)
+        return len(seen), rows[0]
+
+    deeqa = factory.staff("deeqa")
+    _groups(app, 3, deeqa)
+    few = measure()
+    _groups(app, 57, deeqa, start=3)
+    assert measure() == few
+    page = liisa.get(path + "?page=2").get_data(as_text=True)
+    assert "City 002" in page and "City 000" not in page and "Page 2 of 30" in page
+    assert liisa.get(path + "?page=x").status_code == 200 and liisa.get(path + "?page=999").status_code == 200

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from .. import i18n
 from ..extensions import db
 from ..models import CODE_ALPHABET, Enrollment, Progress, Role, Status, User, Workshop, workshop_instructors
-from ..web import role_required
+from ..web import Pager, role_required
 from . import report as reach
 from .forms import ActionForm, InstructorForm, ReportFilter
 
@@ -28,27 +28,29 @@ def new_password() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def _sizes() -> dict[int, int]:
+def _sizes(ids: list[int]) -> dict[int, int]:
+    """Learners per group, for the given groups only."""
     return dict(db.session.execute(
-        db.select(Enrollment.workshop_id, db.func.count(Enrollment.id)).group_by(Enrollment.workshop_id)
+        db.select(Enrollment.workshop_id, db.func.count(Enrollment.id))
+        .where(Enrollment.workshop_id.in_(ids)).group_by(Enrollment.workshop_id)
     ).all())
 
 
 @bp.route("/")
 def index():
-    workshops = db.session.scalars(
-        db.select(Workshop).options(selectinload(Workshop.instructors))
-        .order_by(Workshop.starts_on.desc(), Workshop.name, Workshop.id)
-    ).all()
+    """Every group, a page at a time; sizes and lessons done are counted in SQL for that page's groups."""
+    pager = Pager(db.select(Workshop).order_by(Workshop.starts_on.desc(), Workshop.name, Workshop.id))
+    workshops = db.session.scalars(pager.query.options(selectinload(Workshop.instructors))).all()
+    ids = [w.id for w in workshops]
     done = dict(
         db.session.execute(
             db.select(Enrollment.workshop_id, db.func.count(Progress.id))
             .join(Progress, Progress.enrollment_id == Enrollment.id)
-            .where(Progress.status == Status.DONE)
+            .where(Progress.status == Status.DONE, Enrollment.workshop_id.in_(ids))
             .group_by(Enrollment.workshop_id)
         ).all()
     )
-    return render_template("admin/index.html", workshops=workshops, sizes=_sizes(), done=done)
+    return render_template("admin/index.html", workshops=workshops, sizes=_sizes(ids), done=done, pager=pager)
 
 
 def _workshop_or_404(workshop_id: int) -> Workshop:
@@ -80,7 +82,7 @@ def group(workshop_id: int):
         workshop.instructors = [by_id[i] for i in sorted(wanted)]
         db.session.commit()
         return redirect(url_for("admin.index", saved=workshop.id), code=303)
-    size = _sizes().get(workshop.id, 0)
+    size = _sizes([workshop.id]).get(workshop.id, 0)
     current = {i.id for i in workshop.instructors}
     return render_template("admin/group.html", workshop=workshop, instructors=instructors, current=current,
                            size=size, form=form)

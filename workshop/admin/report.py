@@ -2,22 +2,18 @@
 
 Each figure is one GROUP BY query, so the report costs the same few queries for 3 groups or 300.
 The bar chart is computed here and drawn as SVG by the template (no JavaScript); the table beside it
-is its text alternative. The CSV is safe to open in a spreadsheet (no formula injection).
+is its text alternative. The CSV is safe to open in a spreadsheet (workshop.csvsafe, the one formula guard).
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import Response
 
+from ..csvsafe import csv_text
 from ..extensions import db
 from ..models import Enrollment, Progress, Status, Workshop
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
 
 def _in_period(query, start: date | None, end: date | None):
     """Groups that run at some time within the period."""
@@ -126,20 +122,8 @@ def bar_chart(items: list[tuple[str, int]], rtl: bool = False) -> dict:
 
 # --- CSV ---------------------------------------------------------------------------------------
 
-def safe_cell(value):
-    """A cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_response(rows: list[list], filename: str) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")  # a BOM, so spreadsheet programs read UTF-8 (ä, ö, Arabic) correctly
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    response = Response(out.getvalue(), mimetype="text/csv")
+    response = Response(csv_text(rows), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -15,12 +15,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from .. import privacy
 from ..extensions import db
 from ..models import (
     Assignment, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
     workshop_instructors,
 )
-from ..web import catalogue, is_htmx, page_or_fragment, role_required
+from ..web import Pager, catalogue, is_htmx, page_or_fragment, role_required
 from . import history as hist
 from . import live
 from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
@@ -77,17 +78,22 @@ def checked_form(form_class=ActionForm):
 
 @bp.route("/")
 def index():
-    workshops = db.session.scalars(visible_workshops().options(selectinload(Workshop.enrollments))).all()
-    open_help = {
-        w_id: n
-        for w_id, n in db.session.execute(
-            db.select(Enrollment.workshop_id, db.func.count(HelpRequest.id))
-            .join(HelpRequest, HelpRequest.enrollment_id == Enrollment.id)
-            .where(HelpRequest.handled_at.is_(None), Enrollment.workshop_id.in_([w.id for w in workshops]))
-            .group_by(Enrollment.workshop_id)
-        )
-    }
-    return render_template("teach/index.html", workshops=workshops, open_help=open_help)
+    """Her groups, a page at a time: sizes and open help requests are counted in SQL for the groups
+    on the page only, so the coordinator's list of a city's groups loads the same rows as a small one."""
+    pager = Pager(visible_workshops())
+    workshops = db.session.scalars(pager.query).all()
+    ids = [w.id for w in workshops]
+    sizes = dict(db.session.execute(
+        db.select(Enrollment.workshop_id, db.func.count(Enrollment.id))
+        .where(Enrollment.workshop_id.in_(ids)).group_by(Enrollment.workshop_id)
+    ).all()) if ids else {}
+    open_help = dict(db.session.execute(
+        db.select(Enrollment.workshop_id, db.func.count(HelpRequest.id))
+        .join(HelpRequest, HelpRequest.enrollment_id == Enrollment.id)
+        .where(HelpRequest.handled_at.is_(None), Enrollment.workshop_id.in_(ids))
+        .group_by(Enrollment.workshop_id)
+    ).all()) if ids else {}
+    return render_template("teach/index.html", workshops=workshops, sizes=sizes, open_help=open_help, pager=pager)
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
@@ -230,6 +236,7 @@ def learner_remove(workshop_id: int, learner_id: int):
         else:
             db.session.delete(enrollment)
         db.session.commit()
+        privacy.wipe_deleted_text()
         flash(_("%(name)s was removed from the group.", name=learner.display_name), "ok")
         return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
     return render_template("teach/confirm.html", workshop=workshop, learner=learner, form=ActionForm(),
@@ -286,6 +293,7 @@ def learner_delete(workshop_id: int, learner_id: int):
         name = learner.display_name
         db.session.delete(learner)
         db.session.commit()
+        privacy.wipe_deleted_text()  # no trace of her text stays in the database files
         flash(_("%(name)s and all her data were deleted.", name=name), "ok")
         return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
     return render_template("teach/confirm.html", workshop=workshop, learner=learner, form=ActionForm(),
@@ -342,8 +350,22 @@ def learner_renew(workshop_id: int, learner_id: int):
 def group(workshop_id: int):
     """The class view; htmx asks for its live part every few seconds (the same URL, a fragment)."""
     workshop = workshop_or_404(workshop_id)
-    view = live.build(workshop)
-    return page_or_fragment("teach/group.html", "teach/_live.html", view=view, workshop=workshop, form=ActionForm())
+    if not is_htmx():
+        return page_or_fragment("teach/group.html", "teach/_live.html", view=live.build(workshop), workshop=workshop,
+                                form=ActionForm())
+    # The live refresh, every 5 s: the browser revalidates with If-None-Match, and while nothing the
+    # view shows has changed the answer is an empty 304, for one query of aggregates.
+    etag = live.fingerprint(workshop)
+    # (compressed, the tag comes back with ":gzip" added by Flask-Compress)
+    if any(tag.split(":")[0] == etag for tag in request.if_none_match.as_set()):
+        response = make_response("", 304)
+    else:
+        response = page_or_fragment("teach/group.html", "teach/_live.html", view=live.build(workshop),
+                                    workshop=workshop, form=ActionForm())
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.route("/groups/<int:workshop_id>/help/<int:request_id>/handled", methods=["POST"])

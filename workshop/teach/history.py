@@ -1,17 +1,16 @@
 """A learner's history in a group, her data as a file, the class as CSV, and sign-in cards."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import segno
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..csvsafe import csv_text
 from ..extensions import db
 from ..models import Enrollment, HelpRequest, InstructorNote, Progress, Status, StepEvent, User, format_code
 from ..web import catalogue
@@ -116,6 +115,11 @@ def learner_data(user: User) -> dict:
     notes = db.session.scalars(
         db.select(InstructorNote).where(InstructorNote.enrollment_id.in_(enrollment_ids)).order_by(InstructorNote.created_at)
     ).all()
+    from ..auth.tablet_models import PicturePassword
+
+    pictures = db.session.get(PicturePassword, user.id)
+    # each practice service supplies its own part, found through the sims registry (workshop/sims)
+    practice = {name: sim.export(user.id) for name, sim in sorted(current_app.extensions["askel_sims"].items())}
     return {
         "name": user.display_name,
         "language": user.locale,
@@ -142,43 +146,34 @@ def learner_data(user: User) -> dict:
             for h in helps
         ],
         "instructor_notes": [{"text": n.text, "at": _iso(n.created_at)} for n in notes],
+        # the pictures themselves are stored only as a salted hash: whether she has them, and since when
+        "picture_password": {"set": pictures is not None, "set_at": _iso(pictures.set_at) if pictures else None},
+        "practice": practice,
     }
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A spreadsheet never runs a cell as a formula: one starting with = + - @ gets a leading '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def progress_csv(view) -> bytes:
-    """The class progress as CSV for Excel: UTF-8 with a byte-order mark."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    from .. import i18n
-
-    titles = [i18n.lesson_text(f"{lesson.key}/title", lesson.title) for lesson in view.lessons]
-    writer.writerow([safe_cell(v) for v in [_("Learner"), *titles, _("Lessons done")]])
+    """The class progress as CSV for Excel: UTF-8 with a byte-order mark, formula-safe (workshop.csvsafe)."""
+    labels = view.labels  # the class view's fast path: each label translated once per request
+    titles = [labels.title(lesson) for lesson in view.lessons]
+    rows = [[_("Learner"), *titles, _("Lessons done")]]
     for e in view.enrollments:
         row, done = [e.learner.display_name], 0
         for lesson in view.lessons:
             cell = view.cells[e.id][(lesson.course, lesson.id)]
             if cell.status == Status.DONE:
                 done += 1
-                text = _("Done") + (f" {cell.completed_at.date().isoformat()}" if cell.completed_at else "")
+                text = labels.done + (f" {cell.completed_at.date().isoformat()}" if cell.completed_at else "")
                 if cell.helped:
-                    text += " (" + _("with help") + ")"
+                    text += " (" + labels.with_help + ")"
             elif cell.status == Status.IN_PROGRESS:
-                text = _("Step %(number)s of %(total)s", number=cell.number, total=cell.total)
+                text = labels.step(cell.number, cell.total)
             else:
-                text = _("Not started")
+                text = labels.not_started
             row.append(text)
         row.append(done)
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
+        rows.append(row)
+    return csv_text(rows).encode("utf-8")
 
 
 @dataclass

@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import contains_eager
 
+from .. import i18n
 from ..extensions import db
 from ..models import Enrollment, HelpRequest, Progress, Status, StepEvent, User, Workshop, utcnow
 from ..web import catalogue
@@ -34,6 +36,29 @@ class Stuck:
     since: datetime | None = None
 
 
+class Labels:
+    """The class view's words, each translated once per request: a table of 200 learners has
+    thousands of cells but only a handful of distinct labels (Done, with help, Not started, one
+    "Step n of m" per pair, one title per lesson). The grid and the CSV both take them from here."""
+
+    def __init__(self):
+        self.done, self.with_help, self.not_started = _("Done"), _("with help"), _("Not started")
+        self._steps: dict[tuple[int, int], str] = {}
+        self._titles: dict[str, str] = {}
+
+    def step(self, number: int, total: int) -> str:
+        text = self._steps.get((number, total))
+        if text is None:
+            text = self._steps[(number, total)] = _("Step %(number)s of %(total)s", number=number, total=total)
+        return text
+
+    def title(self, lesson) -> str:
+        text = self._titles.get(lesson.key)
+        if text is None:
+            text = self._titles[lesson.key] = i18n.lesson_text(f"{lesson.key}/title", lesson.title)
+        return text
+
+
 @dataclass
 class ClassView:
     workshop: Workshop
@@ -43,6 +68,11 @@ class ClassView:
     help_requests: list[HelpRequest] = field(default_factory=list)
     stuck: list[Stuck] = field(default_factory=list)
     now: datetime = field(default_factory=utcnow)
+    labels: Labels = field(default_factory=Labels)
+
+    @property
+    def lesson_keys(self) -> list[tuple[str, str]]:
+        return [(lesson.course, lesson.id) for lesson in self.lessons]
 
 
 def group_lessons(workshop: Workshop) -> list:
@@ -127,3 +157,32 @@ def build(workshop: Workshop) -> ClassView:
                 and step.id not in (latest.steps_done or []) and IDLE <= idle <= SESSION):
             view.stuck.append(Stuck(e, "idle", lesson, step_number(lesson, step.id), since=latest.updated_at))
     return view
+
+
+def fingerprint(workshop: Workshop) -> str:
+    """What the live part shows depends on, read with one query of aggregates: the group's
+    learners, progress, events, help requests and plan, the minute (for "5 minutes ago" and "no
+    activity since"), the reader's language and the reviewed wording. The live refresh answers
+    304 Not Modified while it stays the same, without building the view. (A learner renamed in
+    another tab shows at the next minute.)"""
+    import hashlib
+
+    from ..models import Assignment
+    from ..review.state import version as review_version
+
+    in_group = db.select(Enrollment.id).where(Enrollment.workshop_id == workshop.id).scalar_subquery()
+    parts = db.session.execute(db.select(
+        db.select(db.func.count()).where(Enrollment.workshop_id == workshop.id).scalar_subquery(),
+        db.select(db.func.max(Enrollment.id)).where(Enrollment.workshop_id == workshop.id).scalar_subquery(),
+        db.select(db.func.count()).where(Progress.enrollment_id.in_(in_group)).scalar_subquery(),
+        db.select(db.func.max(Progress.updated_at)).where(Progress.enrollment_id.in_(in_group)).scalar_subquery(),
+        db.select(db.func.max(StepEvent.id)).where(StepEvent.enrollment_id.in_(in_group)).scalar_subquery(),
+        db.select(db.func.max(HelpRequest.id)).where(HelpRequest.enrollment_id.in_(in_group)).scalar_subquery(),
+        db.select(db.func.count()).where(HelpRequest.enrollment_id.in_(in_group), HelpRequest.handled_at.is_(None))
+        .scalar_subquery(),
+        db.select(db.func.count()).where(Assignment.workshop_id == workshop.id).scalar_subquery(),
+        db.select(db.func.max(Assignment.id)).where(Assignment.workshop_id == workshop.id).scalar_subquery(),
+    )).one()
+    now = utcnow()
+    text = repr((tuple(parts), now.strftime("%Y-%m-%d %H:%M"), i18n.current_locale(), review_version(), workshop.id))
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
