@@ -83,8 +83,14 @@ def _lesson_or_404(course_id: str, lesson_id: str):
 
 @bp.route("/media/<path:filename>")
 def media(filename: str):
-    """Lesson pictures, from lessons/media (public: they hold nothing personal)."""
-    return send_from_directory(catalogue().root / "media", filename, max_age=60 * 60 * 24 * 7)
+    """Lesson pictures, from lessons/media (public: they hold nothing personal). Pages link them with
+    their content's version (web.media_url), so those URLs are cached for a year."""
+    versioned = bool(request.args.get("v"))
+    response = send_from_directory(catalogue().root / "media", filename,
+                                   max_age=60 * 60 * 24 * (365 if versioned else 7))
+    if versioned:
+        response.cache_control.immutable = True
+    return response
 
 
 @bp.route("/home")
