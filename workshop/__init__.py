@@ -10,7 +10,7 @@ from flask_compress import Compress
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from . import i18n
+from . import i18n, privacy
 from .config import ROOT, Config
 from .curriculum import load_catalogue
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -32,9 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(settings)
-    if not Path(app.instance_path).exists():
-        Path(app.instance_path).mkdir(mode=0o700, parents=True)
+    _private_folder(Path(app.instance_path))
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    privacy.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -75,6 +75,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return app
+
+
+def _private_folder(path: Path) -> None:
+    """instance/ holds the database, the secret key and the narrations: the owner's only (0700),
+    made so, or tightened if an older one was open to others."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True)
+    elif path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
 
 
 def _private_sqlite_file(uri: str) -> None:
@@ -126,5 +135,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted personal data is overwritten (workshop.privacy)
         cursor.close()
 

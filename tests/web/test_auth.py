@@ -64,12 +64,41 @@ def test_post_without_csrf_token_is_refused(client, factory):
 
 def test_card_link_asks_before_signing_in(client, factory):
     uid, _code, token = factory.learner(factory.workshop(), name="Hodan")
-    page = client.get(f"/card/{token}")
+    page = client.get(f"/card/{token}", follow_redirects=True)
     assert page.status_code == 200 and "Hodan" in page.get_data(as_text=True)
     assert client.get("/home").status_code == 302  # a GET never signs in
-    response = client.post(f"/card/{token}", data={"csrf_token": csrf_token(client, f"/card/{token}")})
+    response = client.post("/card", data={"csrf_token": csrf_token(client, "/card")})
     assert response.status_code == 303
     assert client.get("/home").status_code == 200
+
+
+def test_the_card_token_leaves_the_address_at_once(client, factory):
+    """The token is exchanged for a short-lived session value: after the first GET no URL holds it."""
+    _uid, _code, token = factory.learner(factory.workshop(), name="Hodan")
+    first = client.get(f"/card/{token}")
+    assert first.status_code == 303 and first.headers["Location"] == "/card"
+    page = client.get("/card")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Hodan" in html and token not in html
+    assert page.request.path == "/card" and token not in page.request.url
+    response = client.post("/card", data={"csrf_token": csrf_token(client, "/card")})
+    assert response.status_code == 303 and token not in response.headers["Location"]
+    assert client.get("/home").status_code == 200
+    assert client.get("/card").status_code == 404  # used once: the session value is gone
+
+
+def test_a_pending_card_expires_and_a_renewed_card_stops_it(app, client, factory):
+    uid, _code, token = factory.learner(factory.workshop(), name="Hodan")
+    assert client.get(f"/card/{token}").status_code == 303
+    with client.session_transaction() as session:
+        session["card"] = {**session["card"], "until": 1}
+    assert client.get("/card").status_code == 404
+    assert client.get(f"/card/{token}").status_code == 303
+    with app.app_context():
+        db.session.get(User, uid).issue_code()
+        db.session.commit()
+    response = client.post("/card", data={"csrf_token": csrf_token(client, "/sign-in")})
+    assert response.status_code == 404 and client.get("/home").status_code == 302
 
 
 def test_unknown_card_is_explained(client):

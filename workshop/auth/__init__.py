@@ -83,17 +83,40 @@ def sign_in():
     return render_template("auth/sign_in.html", form=form, error=error)
 
 
+@bp.route("/card", methods=["GET", "POST"], defaults={"token": None})
 @bp.route("/card/<token>", methods=["GET", "POST"])
 @limiter.limit(SIGN_IN_LIMIT, methods=["GET", "POST"], deduct_when=lambda r: r.status_code == 404)
-def card(token: str):
-    """The QR code on a sign-in card opens this page; one tap confirms (a GET never signs in)."""
-    user = db.session.scalar(
-        db.select(User).where(User.card_digest == digest(token), User.role == Role.LEARNER)
-    ) if 10 <= len(token) <= 64 else None
+def card(token: str | None):
+    """The QR code on a sign-in card opens /card/<token>. The token is exchanged at once for a
+    short-lived value in this browser's session and the browser goes on to /card, so the token is in
+    one request line only, never in the address bar, the history or the next requests' log lines.
+    /card asks her to confirm with one tap (a GET never signs in)."""
+    import hashlib
+    import time
+
+    def check(user: User) -> str:  # the session names her card without holding its lookup digest
+        return hashlib.sha256((user.card_digest or "").encode()).hexdigest()[:32]
+
+    if token is not None:
+        user = db.session.scalar(
+            db.select(User).where(User.card_digest == digest(token), User.role == Role.LEARNER)
+        ) if 10 <= len(token) <= 64 else None
+        if user is None or not user.active:
+            return render_template("auth/card_invalid.html"), 404
+        session["card"] = {"id": user.id, "check": check(user), "until": int(time.time()) + 600}
+        return redirect(url_for("auth.card"), code=303)
+    pending = session.get("card")
+    user = None
+    if isinstance(pending, dict) and isinstance(pending.get("id"), int) and pending.get("until", 0) > time.time():
+        user = db.session.get(User, pending["id"])
+        if user is not None and (user.role != Role.LEARNER or not user.card_digest or check(user) != pending.get("check")):
+            user = None  # a renewed card, or another account since
     if user is None or not user.active:
+        session.pop("card", None)
         return render_template("auth/card_invalid.html"), 404
     form = ConfirmForm()
     if form.validate_on_submit():
+        session.pop("card", None)
         logout_user()
         _start_session(user, remember=form.remember.data)
         return redirect(url_for("learn.home"), code=303)

@@ -51,6 +51,46 @@ class Recorded:
     progress: Progress | None
 
 
+def find_event(enrollment: Enrollment, key: str) -> StepEvent | None:
+    return db.session.scalar(
+        db.select(StepEvent).where(StepEvent.learner_id == enrollment.learner_id, StepEvent.idempotency_key == key)
+    )
+
+
+def _locked_progress(enrollment: Enrollment, lesson: Lesson, step_id: str, now) -> Progress:
+    """Her progress row in this lesson, created if this is the first answer, locked until commit.
+
+    Two answers at once must not both create the row (a unique violation, a 500) nor both read the
+    same steps_done and each write back only its own step (a lost completion). The row is read with
+    SELECT ... FOR UPDATE, so on PostgreSQL a second answer waits for the first to commit and then
+    sees its step; a missing row is made by an insert that does nothing if a parallel answer made
+    it first. SQLite has no row locks but one writer at a time: the caller has already written the
+    event, so this read happens under the database's write lock.
+    """
+    def locked() -> Progress | None:
+        return db.session.scalar(
+            db.select(Progress).where(
+                Progress.enrollment_id == enrollment.id, Progress.course == lesson.course,
+                Progress.lesson == lesson.id,
+            ).with_for_update().execution_options(populate_existing=True)
+        )
+
+    progress = locked()
+    if progress is None:
+        if db.session.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        db.session.execute(
+            insert(Progress).values(
+                enrollment_id=enrollment.id, course=lesson.course, lesson=lesson.id, status=Status.IN_PROGRESS,
+                current_step=step_id, steps_done=[], started_at=now, updated_at=now,
+            ).on_conflict_do_nothing(index_elements=["enrollment_id", "course", "lesson"])
+        )
+        progress = locked()
+    return progress
+
+
 def record(
     enrollment: Enrollment,
     lesson: Lesson,
@@ -63,52 +103,38 @@ def record(
     completes_step: bool,
 ) -> Recorded:
     """Append the event and, if the step is completed, move her progress on: all or nothing."""
-    existing = db.session.scalar(
-        db.select(StepEvent).where(StepEvent.learner_id == enrollment.learner_id, StepEvent.idempotency_key == key)
-    )
+    existing = find_event(enrollment, key)
     if existing is not None:
         return Recorded(existing, True, find_progress(enrollment, lesson))
-    event = StepEvent(
-        learner_id=enrollment.learner_id,
-        enrollment_id=enrollment.id,
-        course=lesson.course,
-        lesson=lesson.id,
-        step=step_id,
-        kind=kind,
-        answer=answer,
-        correct=correct,
-        idempotency_key=key,
-        helped=kind == "task" and bool(correct) and _asked_for_help(enrollment, lesson, step_id),
-    )
-    db.session.add(event)
-    progress = find_progress(enrollment, lesson)
     now = utcnow()
-    if progress is None:
-        progress = Progress(
-            enrollment_id=enrollment.id, course=lesson.course, lesson=lesson.id,
-            status=Status.IN_PROGRESS, current_step=step_id, steps_done=[], started_at=now,
-        )
-        db.session.add(progress)
-    if completes_step:
-        done = list(progress.steps_done or [])
-        if step_id not in done:
-            done.append(step_id)
-        progress.steps_done = done
-        index = lesson.index(step_id)
-        following = lesson.steps[index + 1].id if index + 1 < len(lesson.steps) else step_id
-        progress.current_step = following
-        if progress.status != Status.DONE and all(s.id in done for s in lesson.steps):
-            progress.status = Status.DONE
-            progress.completed_at = now
-    progress.updated_at = now
     try:
+        helped = kind == "task" and bool(correct) and _asked_for_help(enrollment, lesson, step_id)
+        event = StepEvent(
+            learner_id=enrollment.learner_id, enrollment_id=enrollment.id, course=lesson.course,
+            lesson=lesson.id, step=step_id, kind=kind, answer=answer, correct=correct,
+            idempotency_key=key, helped=helped,
+        )
+        db.session.add(event)
+        db.session.flush()  # the event first: a repeated key stops here, and SQLite takes its write lock
+        progress = _locked_progress(enrollment, lesson, step_id, now)
+        if completes_step:
+            done = list(progress.steps_done or [])
+            if step_id not in done:
+                done.append(step_id)
+            progress.steps_done = done
+            index = lesson.index(step_id)
+            following = lesson.steps[index + 1].id if index + 1 < len(lesson.steps) else step_id
+            progress.current_step = following
+            if progress.status != Status.DONE and all(s.id in done for s in lesson.steps):
+                progress.status = Status.DONE
+                progress.completed_at = now
+        progress.updated_at = now
         db.session.commit()
     except IntegrityError:
-        # The same key (or the first progress row) was written by a parallel request: it won.
+        # A parallel request with the same key (a double tap, a retry) committed first: it won, and
+        # this one answers as if it had succeeded.
         db.session.rollback()
-        existing = db.session.scalar(
-            db.select(StepEvent).where(StepEvent.learner_id == enrollment.learner_id, StepEvent.idempotency_key == key)
-        )
+        existing = find_event(enrollment, key)
         if existing is None:
             raise
         return Recorded(existing, True, find_progress(enrollment, lesson))

@@ -4,6 +4,8 @@
 - its own tables `sim_<name>_*`, keyed by the learner, in its own Alembic branch;
 - scenarios in lessons/<course>/scenarios/ that seed a fresh sandbox;
 - `reset(learner)`: start her sandbox again from the scenario;
+- `export(learner_id) -> dict`: everything the service stores about her, for the file she can be
+  given (teach.history.learner_data asks every registered sim; `rows_of` below does the reading);
 - named task checks registered with `workshop.curriculum.task("<name>.<check>")`.
 
 Sims are found by scanning this package: adding a service means adding a package (and lessons),
@@ -19,6 +21,7 @@ from flask import Blueprint, Flask, abort, current_app, redirect, request, sessi
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from ..extensions import db
 from ..models import Role
 from ..web import catalogue, current_enrollment
 
@@ -26,12 +29,36 @@ bp = Blueprint("sims", __name__, url_prefix="/practice")
 PRACTICE_KEY = "practice_step"
 
 
+CONTRACT = ("bp", "reset", "export")
+
+
 def discover() -> dict[str, ModuleType]:
-    return {
+    sims = {
         info.name: importlib.import_module(f"{__name__}.{info.name}")
         for info in pkgutil.iter_modules(__path__)
         if info.ispkg
     }
+    for name, module in sims.items():
+        missing = [attr for attr in CONTRACT if not hasattr(module, attr)]
+        if missing:
+            raise RuntimeError(f"the sim {name} lacks {', '.join(missing)} (workshop/sims/__init__.py)")
+    return sims
+
+
+def rows_of(model, learner_id: int) -> list[dict]:
+    """Her rows of one of a sim's tables, every column but the learner id, dates as ISO text."""
+    from datetime import date, datetime
+
+    def plain(value):
+        if isinstance(value, datetime):
+            return value.isoformat(timespec="seconds") + "Z"
+        return value.isoformat() if isinstance(value, date) else value
+
+    columns = [c for c in model.__table__.columns if c.name != "learner_id"]
+    rows = db.session.scalars(
+        db.select(model).where(model.learner_id == learner_id).order_by(*model.__table__.primary_key.columns)
+    )
+    return [{c.name: plain(getattr(row, c.key)) for c in columns} for row in rows]
 
 
 def learners_only():

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from .. import privacy
 from ..extensions import db
 from ..models import (
     Assignment, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
@@ -235,6 +236,7 @@ def learner_remove(workshop_id: int, learner_id: int):
         else:
             db.session.delete(enrollment)
         db.session.commit()
+        privacy.wipe_deleted_text()
         flash(_("%(name)s was removed from the group.", name=learner.display_name), "ok")
         return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
     return render_template("teach/confirm.html", workshop=workshop, learner=learner, form=ActionForm(),
@@ -291,6 +293,7 @@ def learner_delete(workshop_id: int, learner_id: int):
         name = learner.display_name
         db.session.delete(learner)
         db.session.commit()
+        privacy.wipe_deleted_text()  # no trace of her text stays in the database files
         flash(_("%(name)s and all her data were deleted.", name=name), "ok")
         return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
     return render_template("teach/confirm.html", workshop=workshop, learner=learner, form=ActionForm(),

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import segno
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
@@ -115,6 +115,11 @@ def learner_data(user: User) -> dict:
     notes = db.session.scalars(
         db.select(InstructorNote).where(InstructorNote.enrollment_id.in_(enrollment_ids)).order_by(InstructorNote.created_at)
     ).all()
+    from ..auth.tablet_models import PicturePassword
+
+    pictures = db.session.get(PicturePassword, user.id)
+    # each practice service supplies its own part, found through the sims registry (workshop/sims)
+    practice = {name: sim.export(user.id) for name, sim in sorted(current_app.extensions["askel_sims"].items())}
     return {
         "name": user.display_name,
         "language": user.locale,
@@ -141,6 +146,9 @@ def learner_data(user: User) -> dict:
             for h in helps
         ],
         "instructor_notes": [{"text": n.text, "at": _iso(n.created_at)} for n in notes],
+        # the pictures themselves are stored only as a salted hash: whether she has them, and since when
+        "picture_password": {"set": pictures is not None, "set_at": _iso(pictures.set_at) if pictures else None},
+        "practice": practice,
     }
 
 

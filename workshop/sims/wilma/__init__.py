@@ -19,6 +19,7 @@ from ...web import page_or_fragment
 from . import checks  # noqa: F401  (registers the task checks)
 from . import rules
 from .models import WilmaApplication, WilmaFormAnswer, WilmaMark, WilmaMessage, WilmaThread
+from .models import export  # noqa: F401  (the sim contract: her data for the export)
 from .school import (
     REASONS, School, ensure, fi_date, fi_time, forms_to_fill, plain, reset as _reset, unexplained_count,
     unread_count, weekday_key,
