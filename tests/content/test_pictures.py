@@ -38,13 +38,15 @@ def test_the_check_catches_a_large_picture(tmp_path):
 
 @pytest.mark.parametrize("kind", ["step pictures", "course icons"])
 def test_every_picture_the_lessons_name_exists_and_is_counted(kind):
-    from workshop.curriculum import load_catalogue
+    from workshop.curriculum import PICTURES, load_catalogue
     from workshop.sims import discover
 
     discover()
     catalogue = load_catalogue(ROOT / "lessons")
     if kind == "step pictures":
-        names = {s.picture for lesson in catalogue.lessons() for s in lesson.steps}
+        # (pictures a sim draws from her own sandbox are not files: their weight is the page's, counted
+        # by the browser budgets)
+        names = {s.picture for lesson in catalogue.lessons() for s in lesson.steps if s.picture not in PICTURES}
     else:
         names = {c.icon for c in catalogue.courses}
     counted = {str(p.relative_to(MEDIA)) for p in pictures(MEDIA)}
