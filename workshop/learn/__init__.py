@@ -82,8 +82,9 @@ def _lesson_or_404(course_id: str, lesson_id: str):
 
 @bp.route("/media/<path:filename>")
 def media(filename: str):
-    """Lesson pictures, from lessons/media (public: they hold nothing personal). A picture that shows
-    scenario data is drawn by its sim from what her own sandbox shows (never cached: it is hers)."""
+    """Lesson pictures, from lessons/media (public: they hold nothing personal). Pages link them with
+    their content's version (web.media_url), so those URLs are cached for a year. A picture that
+    shows scenario data is drawn by its sim from what her own sandbox shows (never cached: it is hers)."""
     from ..curriculum import PICTURES
 
     if filename in PICTURES:
@@ -92,7 +93,12 @@ def media(filename: str):
         response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
         response.headers["Cache-Control"] = "private, no-store"
         return response
-    return send_from_directory(catalogue().root / "media", filename, max_age=60 * 60 * 24 * 7)
+    versioned = bool(request.args.get("v"))
+    response = send_from_directory(catalogue().root / "media", filename,
+                                   max_age=60 * 60 * 24 * (365 if versioned else 7))
+    if versioned:
+        response.cache_control.immutable = True
+    return response
 
 
 @bp.route("/home")
