@@ -41,7 +41,8 @@
       return;
     }
     if (remaining <= warnAt) {
-      left.textContent = Math.ceil(remaining / 1000);
+      var seconds = Math.ceil(remaining / 1000);
+      left.textContent = Math.floor(seconds / 60) + ":" + ("0" + (seconds % 60)).slice(-2);
       if (box.hidden) box.hidden = false;
     }
   }, 1000);
