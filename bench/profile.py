@@ -134,7 +134,8 @@ def main(argv=None) -> int:
         print(f"  {name:<34}{ms:8.3f} ms   ({ms / times['bare Flask route']:5.1f} × bare)   statuses {sorted(statuses[name])}")
     inclusive = {  # (file part, function): what a request spends inside, callees included
         "rendering templates": ("flask/templating.py", "_render"),
-        "SQL through the ORM session": ("sqlalchemy/orm/session.py", "execute"),
+        "SQL through the ORM session": ("sqlalchemy/orm/session.py", "_execute_internal"),
+        "rate limiter's before_request": ("flask_limiter/_extension.py", "_check_request_limit"),
         "who is signed in (user loader)": ("flask_login/login_manager.py", "_load_user"),
         "opening the session cookie": ("flask/sessions.py", "open_session"),
         "saving the session cookie": ("flask/sessions.py", "save_session"),
@@ -159,7 +160,7 @@ def main(argv=None) -> int:
             areas[area_of(filename)] += tottime
             total += tottime
         print(f"\n{name}: {1000 * total / n:.2f} ms per request under the profiler.")
-        print("  inside (callees included):")
+        print("  inside (callees included; these overlap, e.g. SQL run while a template renders):")
         for label, (part, func) in inclusive.items():
             cum = sum(ct for (f, _l, fn), (_cc, _nc, _tt, ct, _c) in stats.stats.items() if fn == func and part in f)
             if cum / total >= 0.02:
