@@ -32,8 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(settings)
-    if not Path(app.instance_path).exists():
-        Path(app.instance_path).mkdir(mode=0o700, parents=True)
+    _private_folder(Path(app.instance_path))
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     privacy.init_app(app)
 
@@ -76,6 +75,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return app
+
+
+def _private_folder(path: Path) -> None:
+    """instance/ holds the database, the secret key and the narrations: the owner's only (0700),
+    made so, or tightened if an older one was open to others."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True)
+    elif path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
 
 
 def _private_sqlite_file(uri: str) -> None:

@@ -209,9 +209,11 @@ def check_backup(folder: Path) -> CheckedBackup:
     try:
         manifest = json.loads(path.read_text())
         files = manifest["files"]
-        if manifest.get("format") != FORMAT or not isinstance(files, dict):
+        if (manifest.get("format") != FORMAT or not isinstance(files, dict)
+                or not all(isinstance(entry, dict) for entry in files.values())
+                or not isinstance(manifest.get("rows"), dict) or not isinstance(manifest.get("revision"), list)):
             raise ValueError
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
         raise BackupError(f"{path} is damaged or of an unknown format: this backup cannot be used.") from None
     for name in (DB_FILE, SECRET_FILE):
         if name not in files:
@@ -260,7 +262,9 @@ def _check_database(checked: CheckedBackup) -> None:
         problems = list(conn.execute("PRAGMA foreign_key_check"))
         if problems:
             raise BackupError(f"{DB_FILE} has rows pointing at missing rows ({problems[0][0]}): the backup is damaged.")
-        named = conn.execute("SELECT locale, filename, size, digest FROM review_narrations").fetchall()
+        from .review.models import Narration
+
+        named = conn.execute(f"SELECT locale, filename, size, digest FROM {Narration.__tablename__}").fetchall()
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{DB_FILE} is damaged ({exc}).") from None
     finally:

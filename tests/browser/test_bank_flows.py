@@ -3,6 +3,7 @@ a Somali learner pays with the virtual barcode, and axe checks every bank page i
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -205,6 +206,20 @@ def test_every_bank_page_passes_axe(app, factory, live_server, browser, axe, loc
     audit("receipt")
     page.goto(f"{live_server}{B}/payments/waiting")
     audit("waiting with a payment")
+    # The same bill again, to a name the account does not have, after the due date: every warning at once.
+    page.goto(f"{live_server}{B}/pay")
+    page.fill("#recipient", "Matti Meikäläinen")
+    page.fill("#iban", bill.iban)
+    page.fill("#amount", "64,37")
+    page.fill("#reference", bill.reference)
+    page.fill("#due", finance.format_date(finance.next_banking_day(finance.next_banking_day(bill.due) + timedelta(days=3))))
+    page.click("form.pay-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/review$"))
+    assert page.locator(".pay-twin").is_visible() and page.locator(".pay-late").is_visible()
+    audit("review with warnings")
+    page.click("form.review-confirm button[type=submit]")  # without ticking "pay anyway"
+    assert page.locator("#review-error").is_visible()
+    audit("review: consent missing")
     with app.app_context():
         message = db.session.scalars(db.select(Message).where(Message.learner_id == uid, Message.scam.is_(True))).first()
     page.goto(f"{live_server}{B}/phone/{message.id}/link")

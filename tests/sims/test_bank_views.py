@@ -127,7 +127,9 @@ def test_paying_the_electricity_bill_explains_each_mistake(learner_client, app):
     # A valid reference, but not the one on the bill: the bank takes it, the check says what is wrong.
     r = pay(client, app, uid, pay_data(b, reference=finance.build_reference("2611079")))
     assert r.status_code == 303
-    assert check(app, uid, "bank.paid_electricity_bill").hint == "The reference number is not the one on the bill."
+    hint = check(app, uid, "bank.paid_electricity_bill").hint
+    assert hint.startswith("The reference number is not the one on the bill: you wrote 261 10796, the bill says 261 10783.")
+    assert "Peruuta maksu" in hint  # dated the due date, it waits: she is told how to cancel it
     r = pay(client, app, uid, pay_data(b))
     receipt = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "Kuitti" in receipt and "Erääntyvät" in receipt and "64,37" in receipt
@@ -169,8 +171,11 @@ def test_virtual_barcode_fills_the_form(learner_client, app):
     r = post(client, B + "/pay/barcode", {"barcode": code}, page=B + "/pay")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    for value in ("FI49 7990 0040 0112 23", "RF96 4309 121", "147,00", finance.format_date(b.due), b.recipient):
+    assert b.due.weekday() == 5  # the daycare fee falls due on a Saturday: the bank proposes Monday
+    monday = finance.next_banking_day(b.due)
+    for value in ("FI49 7990 0040 0112 23", "RF96 4309 121", "147,00", finance.format_date(monday), b.recipient):
         assert f'value="{value}"' in html, value
+    assert "is not a banking day" in html and finance.format_date(b.due) in html
     assert not check(app, uid, "bank.paid_by_barcode").done
     r = pay(client, app, uid, pay_data(b, barcode=code))
     assert r.status_code == 303
@@ -310,7 +315,7 @@ def test_no_route_reaches_another_learners_bank(app, factory):
              (f"{B}/phone/{ids['message']}/link", {"fake_user": "1", "fake_pin": "2"})]
     for pid in payments:
         posts += [(f"{B}/payments/{pid}/review", {}), (f"{B}/payments/{pid}/app", {"pin": "1234"}),
-                  (f"{B}/payments/{pid}/cancel", {})]
+                  (f"{B}/payments/{pid}/cancel", {}), (f"{B}/payments/{pid}/use-name", {})]
     # Her own payment form, with Amina's account as the source: refused, nothing made.
     posts.append((f"{B}/pay", {"account": str(ids["account"]), **pay_data(bill(app, fatima, "electricity"))}))
     for path, data in posts:

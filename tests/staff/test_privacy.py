@@ -50,6 +50,13 @@ def test_her_file_holds_every_practice_service_and_her_picture_password(app, fac
         assert part and any(part.values()), f"{name} gave nothing although she used it"
     assert MARKER in json.dumps(data) and "Bilan-wrote-this" not in json.dumps(data)
     assert data["practice"]["bank"]["accounts"] and data["practice"]["wilma"]["threads"]
+    with app.app_context():  # and each service gives all of her rows, in every table it keeps
+        for name, part in data["practice"].items():
+            tables = [t for t in db.metadata.sorted_tables if t.name.startswith(f"sim_{name}_")]
+            assert tables, name
+            stored = sum(db.session.scalar(sa.select(sa.func.count()).select_from(t).where(t.c.learner_id == amina))
+                         for t in tables)
+            assert sum(len(rows) for rows in part.values()) == stored, name
     assert data["picture_password"]["set"] is True and data["picture_password"]["set_at"]
     assert "password_hash" not in json.dumps(data)
     other_data = json.loads(client.get(f"/teach/groups/{wid}/learners/{other}/data.json").get_data())

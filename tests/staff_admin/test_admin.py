@@ -326,3 +326,81 @@ def test_group_lists_load_the_same_rows_for_3_and_60_groups(app, liisa, factory,
     page = liisa.get(path + "?page=2").get_data(as_text=True)
     assert "City 002" in page and "City 000" not in page and "Page 2 of 30" in page
     assert liisa.get(path + "?page=x").status_code == 200 and liisa.get(path + "?page=999").status_code == 200
+
+
+# --- the reach report reads a summary kept as lessons are completed ------------------------------
+
+def _summary(app) -> list[tuple]:
+    from workshop.admin.summary import ReachDaily
+
+    with app.app_context():
+        return [tuple(r) for r in db.session.execute(
+            db.select(ReachDaily.workshop_id, ReachDaily.course, ReachDaily.day, ReachDaily.completed,
+                      ReachDaily.learners_first).order_by(ReachDaily.workshop_id, ReachDaily.course, ReachDaily.day))]
+
+
+def _complete(app, learner_ids: list[int], lessons: list[str], course: str = "start") -> None:
+    with app.app_context():
+        for uid in learner_ids:
+            for e in db.session.scalars(db.select(Enrollment).where(Enrollment.learner_id == uid)):
+                for lesson in lessons:
+                    db.session.add(Progress(enrollment_id=e.id, course=course, lesson=lesson, status=Status.DONE,
+                                            completed_at=utcnow()))
+                db.session.commit()
+
+
+def test_reach_summary_follows_completions_and_equals_a_rebuild(app, liisa, factory, client):
+    """A lesson done adds to its group's row for the day in the same transaction, through the
+    player too; the summary equals one made again from the progress rows."""
+    from tests.conftest import sign_in
+    from workshop.admin import summary
+
+    somali, arabic = factory.workshop("so", name="S"), factory.workshop("ar", name="A")
+    a, code_a, _ = factory.learner(somali, name="A1")
+    b, _c, _ = factory.learner(somali, name="A2")
+    factory.learner(arabic, name="B1")
+    with app.app_context():  # one learner in both groups: reached once per course
+        db.session.add(Enrollment(workshop_id=arabic, learner_id=b))
+        db.session.commit()
+    _complete(app, [b], ["01-welcome"])
+    assert [(w, c, n, f) for w, c, _d, n, f in _summary(app)] == [(somali, "start", 1, 1), (arabic, "start", 1, 0)]
+    # through the player: the last step of a lesson done
+    sign_in(client, code_a)
+    lesson = app.extensions["askel_catalogue"].lesson("start", "02-steps")
+    for step in lesson.steps:
+        html = client.get(f"/learn/start/02-steps/steps/{step.id}").get_data(as_text=True)
+        data = {"csrf_token": re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1),
+                "key": re.search(r'name="key" value="([^"]+)"', html).group(1)}
+        if step.type == "choose":
+            data["answer"] = next(o.id for o in step.options if o.correct)
+        assert client.post(f"/learn/start/02-steps/steps/{step.id}", data=data).status_code == 303
+    incremental = _summary(app)
+    assert [(w, c, n, f) for w, c, _d, n, f in incremental] == [(somali, "start", 2, 2), (arabic, "start", 1, 0)]
+    with app.app_context():
+        summary.rebuild()
+        db.session.commit()
+    assert _summary(app) == incremental
+    liisa.set_cookie("askel_lang", "en")
+    rows = list(csv.reader(io.StringIO(liisa.get("/admin/report/lessons.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert ["Getting started", "start", "3", "2"] in rows
+
+
+@pytest.mark.parametrize("path", ["/admin/report", "/admin/report/lessons.csv"])
+def test_report_reads_the_summary_not_every_progress_row(app, liisa, factory, path):
+    """The report's statements never read progress rows or step events, and the rows they fetch
+    stay the same when the groups' learners complete many more lessons."""
+    from tests.conftest import rows_fetched
+
+    learners = [factory.learner(factory.workshop("so", name=f"G{n}"), name=f"L{n}")[0] for n in range(3)]
+    _complete(app, learners, ["01-welcome"])
+
+    def measure() -> int:
+        liisa.get(path)
+        with count_queries(app) as seen, rows_fetched(app) as rows:
+            assert liisa.get(path).status_code == 200
+        assert not [s for s in seen if re.search(r"\b(progress|step_events)\b", s)], seen
+        return rows[0]
+
+    few = measure()
+    _complete(app, learners, ["02-steps", "03-help"])
+    assert measure() == few

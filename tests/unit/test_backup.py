@@ -183,6 +183,7 @@ def test_restore_drill(live, tmp_path, monkeypatch):
     for path in [good, *good.rglob("*")]:
         assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
     assert stat.S_IMODE((live.folder / "secret_key").stat().st_mode) == 0o600
+    assert stat.S_IMODE(live.folder.stat().st_mode) == 0o700
     if live.url.startswith("sqlite"):
         assert stat.S_IMODE(Path(live.url.removeprefix("sqlite:///")).stat().st_mode) == 0o600
 
@@ -222,10 +223,23 @@ def test_restore_drill(live, tmp_path, monkeypatch):
         db.engine.dispose()
 
 
+def test_an_older_instance_folder_and_database_are_made_owner_only(tmp_path, monkeypatch):
+    folder, database = tmp_path / "old-instance", tmp_path / "old.sqlite3"
+    folder.mkdir(mode=0o755)
+    os.chmod(folder, 0o755)
+    database.touch()
+    os.chmod(database, 0o644)
+    monkeypatch.setenv("ASKEL_INSTANCE", str(folder))
+    create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(folder), "SECRET_KEY": "x"})
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700 and stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
 def test_a_folder_without_a_manifest_is_refused(live, tmp_path):
     folder = tmp_path / "old-style"
     folder.mkdir()
     (folder / "askel.sqlite3").write_bytes(b"")
     before = live.dump()
     _refused(live, folder, "manifest.json")
+    (folder / "manifest.json").write_text('{"format": 1, "files": {"askel.sqlite3": "x", "secret_key": "y"}}')
+    _refused(live, folder, "unknown format")
     assert live.dump() == before

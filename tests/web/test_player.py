@@ -48,7 +48,7 @@ def test_step_page_shows_counter_picture_and_navigation(app, learner_client):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert f"Step 2 of {len(lesson.steps)}" in html
-    assert f'src="/media/{lesson.steps[1].picture}"' in html
+    assert re.search(rf'src="/media/{re.escape(lesson.steps[1].picture)}\?v=[0-9a-f]{{10}}"[^>]*fetchpriority="high"', html)
     assert f'href="/learn/start/01-welcome/steps/{lesson.steps[0].id}"' in html  # back
     assert 'action="/help"' in html
 
@@ -235,3 +235,19 @@ def test_cached_step_gets_fresh_tokens_per_request_and_learner(app, factory):
     # each learner's token is the one her own session accepts
     assert clients[1].post(url, data={"csrf_token": token_a, "key": keys[1]}).status_code == 400
     assert clients[1].post(url, data={"csrf_token": token_b, "key": keys[1]}).status_code == 303
+
+
+def test_lesson_pictures_have_versioned_urls_cached_for_a_year(app, learner_client):
+    """A step's picture is linked with its content's version and that URL is cached for a year
+    (a changed picture gets a new URL); the first picture is fetched first (fetchpriority)."""
+    client, _uid, _ = learner_client
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    html = client.get(f"/learn/start/01-welcome/steps/{lesson.steps[0].id}").get_data(as_text=True)
+    src = re.search(r'<img src="(/media/[^"]+)"[^>]*fetchpriority="high"', html).group(1)
+    picture = client.get(src)
+    assert picture.status_code == 200
+    assert "max-age=31536000" in picture.headers["Cache-Control"] and "immutable" in picture.headers["Cache-Control"]
+    home = client.get("/home").get_data(as_text=True)
+    icons = re.findall(r'<img src="(/media/[^"]+)"', home)
+    assert icons and all("?v=" in url for url in icons)
+    assert home.count('fetchpriority="high"') == 1

@@ -7,13 +7,15 @@ is its text alternative. The CSV is safe to open in a spreadsheet (workshop.csvs
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from flask import Response
 
 from ..csvsafe import csv_text
 from ..extensions import db
-from ..models import Enrollment, Progress, Status, Workshop
+from ..models import Enrollment, Workshop
+from .summary import ReachDaily
+
 
 def _in_period(query, start: date | None, end: date | None):
     """Groups that run at some time within the period."""
@@ -71,19 +73,20 @@ class LessonRow:
 
 
 def lessons(start: date | None, end: date | None, titles: dict[str, str]) -> list[LessonRow]:
-    """Lessons completed per course, by learners of the groups in the period, within the period."""
+    """Lessons completed per course within the period by learners of the groups in the period, and
+    the learners reached in each course then (her first completed lesson of the course fell in the
+    period). Read from the summary kept as lessons are completed (admin/summary.py), so the cost
+    follows groups and days, not progress rows or events."""
     query = (
-        db.select(Progress.course, db.func.count(Progress.id), db.func.count(db.distinct(Enrollment.learner_id)))
-        .join(Enrollment, Enrollment.id == Progress.enrollment_id)
-        .join(Workshop, Workshop.id == Enrollment.workshop_id)
-        .where(Progress.status == Status.DONE)
-        .group_by(Progress.course)
+        db.select(ReachDaily.course, db.func.sum(ReachDaily.completed), db.func.sum(ReachDaily.learners_first))
+        .join(Workshop, Workshop.id == ReachDaily.workshop_id)
+        .group_by(ReachDaily.course)
     )
     if start:
-        query = query.where(Progress.completed_at >= datetime.combine(start, time.min))
+        query = query.where(ReachDaily.day >= start)
     if end:
-        query = query.where(Progress.completed_at < datetime.combine(end + timedelta(days=1), time.min))
-    counts = {course: (n, people) for course, n, people in db.session.execute(_in_period(query, start, end))}
+        query = query.where(ReachDaily.day <= end)
+    counts = {course: (int(n or 0), int(people or 0)) for course, n, people in db.session.execute(_in_period(query, start, end))}
     # every course of the catalogue, in its order, then any course no longer in it
     order = list(titles) + sorted(set(counts) - set(titles))
     return [

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import ID_RE, ContentError, Course, Glossary, Lesson, _Reader
+from .pictures import PICTURES
 from .tasks import TASKS
 
 
@@ -105,7 +106,7 @@ def load_catalogue(root: str | Path) -> Catalogue:
             raise ContentError(course.path, f"picture '{course.icon}' not found in {_rel(media, root)}", None, "icon")
         for lesson in course.lessons:
             for step in lesson.steps:
-                if not (media / step.picture).is_file():
+                if step.picture not in PICTURES and not (media / step.picture).is_file():
                     raise ContentError(
                         lesson.path, f"picture '{step.picture}' not found in {_rel(media, root)}", step.id, "picture"
                     )

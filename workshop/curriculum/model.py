@@ -340,6 +340,9 @@ class Term:
     fi: str
     en: str
     note: str
+    # Where the label was checked: a public guide by the service or a bank/city using it (a URL), so
+    # the next person can check it again (tests/content/test_glossary_sources.py).
+    source: str = ""
 
     @property
     def context(self) -> str:
@@ -361,7 +364,8 @@ class Glossary:
             t = _Reader(item, path, None, f"terms.{key}.")
             if not ID_RE.match(key):
                 raise t.error("", f"'{key}' is not a valid key")
-            terms[key] = Term(key, t.text("fi"), t.text("en"), t.text("note", required=False))
+            terms[key] = Term(key, t.text("fi"), t.text("en"), t.text("note", required=False),
+                              t.text("source", required=False))
             t.finish()
         return cls(terms, {t.fi: t for t in terms.values()})
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import time
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory,
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
+                   send_from_directory,
                    session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -83,8 +84,23 @@ def _lesson_or_404(course_id: str, lesson_id: str):
 
 @bp.route("/media/<path:filename>")
 def media(filename: str):
-    """Lesson pictures, from lessons/media (public: they hold nothing personal)."""
-    return send_from_directory(catalogue().root / "media", filename, max_age=60 * 60 * 24 * 7)
+    """Lesson pictures, from lessons/media (public: they hold nothing personal). Pages link them with
+    their content's version (web.media_url), so those URLs are cached for a year. A picture that
+    shows scenario data is drawn by its sim from what her own sandbox shows (never cached: it is hers)."""
+    from ..curriculum import PICTURES
+
+    if filename in PICTURES:
+        body, mimetype = PICTURES[filename]()
+        response = make_response(body)
+        response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    versioned = bool(request.args.get("v"))
+    response = send_from_directory(catalogue().root / "media", filename,
+                                   max_age=60 * 60 * 24 * (365 if versioned else 7))
+    if versioned:
+        response.cache_control.immutable = True
+    return response
 
 
 @bp.route("/home")

@@ -29,13 +29,34 @@ def scenario():
 
 
 def today() -> date:
-    return utcnow().date()
+    """Helsinki's today: just after midnight in Finland it is already tomorrow, though not yet in UTC."""
+    return finance.helsinki_today(utcnow())
 
 
 def cents(euros: str) -> int:
     whole, _dot, part = euros.lstrip("-").partition(".")
     value = int(whole) * 100 + int((part or "0").ljust(2, "0"))
     return -value if euros.startswith("-") else value
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def bill_due(item: dict, now: date) -> date:
+    """A bill's due date, counted from the day her sandbox is made: `due_in_days` later, moved on to
+    the `due_weekday` the scenario names (so a bill can fall due on a Saturday or a Sunday)."""
+    due = now + timedelta(days=item.get("due_in_days", 14))
+    if "due_weekday" in item:
+        due += timedelta(days=(WEEKDAYS.index(item["due_weekday"]) - due.weekday()) % 7)
+    return due
+
+
+def registered_name(iban: str) -> str | None:
+    """The account holder's name as the payee's bank has it, or None: the bank could not check."""
+    for item in scenario().data.get("payees", []):
+        if item["iban"] == iban:
+            return None if item.get("unavailable") else item["name"]
+    return None
 
 
 def seed(learner_id: int) -> BankState:
@@ -61,7 +82,7 @@ def seed(learner_id: int) -> BankState:
         db.session.add(Bill(
             learner_id=learner_id, key=item["id"], kind=item["kind"], recipient=item["recipient"],
             iban=item["iban"], amount_cents=cents(item["amount"]), reference=item["reference"],
-            due=now + timedelta(days=item["due_in_days"]), status="open"))
+            due=bill_due(item, now), status="open"))
     for n, item in enumerate(data["messages"]):
         db.session.add(Message(learner_id=learner_id, key=item["id"], channel=item["channel"],
                                scam=item["scam"], position=n))
@@ -79,9 +100,9 @@ def sandbox(learner_id: int) -> BankState:
     now = today()
     stale = db.session.scalars(owned(Bill, learner_id).where(Bill.status == "open", Bill.due < now)).all()
     if stale:
-        days = {item["id"]: item["due_in_days"] for item in scenario().data["bills"]}
+        items = {item["id"]: item for item in scenario().data["bills"]}
         for bill in stale:
-            bill.due = now + timedelta(days=days.get(bill.key, 14))
+            bill.due = bill_due(items.get(bill.key, {}), now)
         db.session.commit()
     return state
 
@@ -101,4 +122,4 @@ def bill_barcode(bill: Bill) -> str:
     return finance.build_barcode(bill.iban, bill.amount_cents, bill.reference, bill.due)
 
 
-from . import checks, views  # noqa: E402,F401  (routes and task checks register themselves)
+from . import checks, pictures, views  # noqa: E402,F401  (routes, task checks and pictures register themselves)

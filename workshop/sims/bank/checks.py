@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ...curriculum import Result, task
 from ...extensions import db
-from . import LIVE, sandbox
+from . import LIVE, finance, sandbox
 from .models import Bill, Message, Payment, owned
 
 
@@ -33,15 +33,28 @@ def checked_balance(learner) -> Result:
     return Result(False, _("Open your account (Käyttötili) to see the balance, or open one transaction."))
 
 
+def on_time(p: Payment, bill: Bill) -> bool:
+    """Any day from the day she pays to the due date; a due date on a day the bank does not work
+    moves to the next banking day, and paid then it is on time."""
+    return p.due <= finance.next_banking_day(bill.due)
+
+
+def _cancel_how(p: Payment) -> str:
+    if p.status == "waiting":
+        return _("The payment is still waiting, so you can cancel it: open Erääntyvät maksut, press Peruuta maksu, and pay again with the right details.")
+    return _("The money has already left, so this payment cannot be cancelled. In real life, call the company and tell them the right details. Here, you can start this practice again.")
+
+
 def bill_hint(learner_id: int, bill: Bill, via: str | None = None) -> Result:
-    """Done when a live payment matches the bill; else say exactly what is different."""
+    """Done when a live payment matches the bill, dated on time; else say exactly what is different
+    and how to put it right."""
     payments = db.session.scalars(owned(Payment, learner_id).where(Payment.status.in_(LIVE))).all()
 
-    def matches(p: Payment) -> bool:
+    def same(p: Payment) -> bool:
         return (p.iban == bill.iban and p.reference == bill.reference and p.amount_cents == bill.amount_cents
-                and p.due == bill.due and (via is None or p.via == via))
+                and (via is None or p.via == via))
 
-    if any(matches(p) for p in payments):
+    if any(same(p) and on_time(p, bill) for p in payments):
         return Result(True)
     pending = _latest(learner_id, Payment.status == "confirming")
     if pending is not None and pending.iban == bill.iban:
@@ -52,14 +65,17 @@ def bill_hint(learner_id: int, bill: Bill, via: str | None = None) -> Result:
     if near is None:
         if via == "barcode":
             return Result(False, _("You have not paid a bill with the virtual barcode yet. Copy the long number from the bill."))
-        return Result(False, _("You have not paid this bill yet. Open Maksa lasku and copy the details from the bill."))
+        return Result(False, _("You have not paid this bill yet. Open Maksut, then Uusi maksu, and copy the details from the bill."))
     if near.iban != bill.iban:
-        return Result(False, _("The account number (IBAN) is not the one on the bill."))
+        return Result(False, _("The account number (IBAN) is not the one on the bill.") + " " + _cancel_how(near))
     if near.reference != bill.reference:
-        return Result(False, _("The reference number is not the one on the bill."))
+        return Result(False, _("The reference number is not the one on the bill: you wrote %(typed)s, the bill says %(right)s. The bank could not see this mistake, because both numbers are valid.",
+                               typed=finance.format_any_reference(near.reference), right=finance.format_any_reference(bill.reference))
+                      + " " + _cancel_how(near))
     if near.amount_cents != bill.amount_cents:
-        return Result(False, _("The amount is not the one on the bill."))
-    return Result(False, _("The due date is not the one on the bill."))
+        return Result(False, _("The amount is not the one on the bill.") + " " + _cancel_how(near))
+    return Result(False, _("Your payment is dated %(date)s, after the due date %(due)s on the bill. The money would arrive late, and the company may add a late fee. Any day from today until the due date is right.",
+                           date=finance.format_date(near.due), due=finance.format_date(bill.due)) + " " + _cancel_how(near))
 
 
 @task("bank.paid_electricity_bill")

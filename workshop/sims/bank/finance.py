@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from stdnum import iban as _iban
 from stdnum import iso11649
@@ -15,6 +16,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.iso7064 import mod_97_10
 
 WEIGHTS = (7, 3, 1)
+HELSINKI = ZoneInfo("Europe/Helsinki")
 MAX_EUROS = 999_999  # six digits in the barcode
 BARCODE_LENGTH = 54
 
@@ -25,6 +27,14 @@ class FinanceError(ValueError):
     def __init__(self, code: str, message: str = ""):
         self.code = code
         super().__init__(message or code)
+
+
+def helsinki_today(now: datetime | None = None) -> date:
+    """Today as the bank (and the learner) in Finland sees it. A naive datetime is taken as UTC."""
+    now = now or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    return now.astimezone(HELSINKI).date()
 
 
 def digits_only(raw: str) -> str:
@@ -244,3 +254,94 @@ def parse_barcode(raw: str) -> Barcode:
             raise FinanceError("barcode_date") from None
     return Barcode(version, account, amount, reference, due)
 
+
+
+# --- Banking days ---------------------------------------------------------------------------------
+# A payment dated on a Saturday, Sunday or a bank holiday is paid on the next banking day, and
+# paid then it counts as on time. Finnish banks are closed on these days (OP's list of closed days:
+# New Year's Day, Epiphany, Good Friday, Easter Monday, May Day, Ascension Day, Midsummer Eve,
+# Independence Day, Christmas Eve, Christmas Day, Boxing Day).
+
+def easter_sunday(year: int) -> date:
+    """The Gregorian Easter Sunday (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def bank_holidays(year: int) -> set[date]:
+    from datetime import timedelta
+
+    easter = easter_sunday(year)
+    midsummer_eve = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
+    return {date(year, 1, 1), date(year, 1, 6), easter - timedelta(days=2), easter + timedelta(days=1),
+            date(year, 5, 1), easter + timedelta(days=39), midsummer_eve, date(year, 12, 6),
+            date(year, 12, 24), date(year, 12, 25), date(year, 12, 26)}
+
+
+def is_banking_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in bank_holidays(day.year)
+
+
+def next_banking_day(day: date) -> date:
+    """This day if the bank works on it, else the next day it does."""
+    from datetime import timedelta
+
+    while not is_banking_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+# --- Verification of payee (maksunsaajan tarkistus) -----------------------------------------------
+# Since 9 October 2025 the payer's bank asks the payee's bank whether the name she wrote belongs to
+# the account: it matches, it nearly matches (then the bank shows the registered name), it does not
+# match, or it could not be checked. Paying after a warning moves the risk to the payer.
+
+MATCH, CLOSE, NO_MATCH, UNAVAILABLE = "match", "close", "none", "unavailable"
+_COMPANY_FORMS = {"oy", "oyj", "ab", "ry", "ky", "tmi", "ltd"}
+
+
+def _name_words(name: str) -> list[str]:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return [w for w in text.split() if w]
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (names are short)."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def verify_payee(typed: str, registered: str | None) -> str:
+    """What the payee's bank answers. `registered` is None when the account cannot be checked."""
+    if registered is None:
+        return UNAVAILABLE
+    typed_words, registered_words = _name_words(typed), _name_words(registered)
+    if typed_words == registered_words:
+        return MATCH
+    core_typed = [w for w in typed_words if w not in _COMPANY_FORMS]
+    core_registered = [w for w in registered_words if w not in _COMPANY_FORMS]
+    if not core_typed:
+        return NO_MATCH
+    a, b = " ".join(core_typed), " ".join(core_registered)
+    if a == b or _edits(a, b) <= max(1, len(b) // 8):
+        return CLOSE
+    if (core_typed[0] == core_registered[0] and set(core_typed) <= set(core_registered)
+            and len(core_typed) * 2 >= len(core_registered)):
+        return CLOSE
+    return NO_MATCH

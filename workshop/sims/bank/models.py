@@ -57,6 +57,9 @@ class Transaction(db.Model):
     reference: Mapped[str] = mapped_column(sa.String(40), default="")
     message: Mapped[str] = mapped_column(sa.String(200), default="")
     iban: Mapped[str] = mapped_column(sa.String(34), default="")
+    # The payment this transaction books: unique, so a payment can never be booked twice.
+    payment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sim_bank_payments.id", ondelete="SET NULL"), unique=True)
 
 
 class Bill(db.Model):
@@ -78,6 +81,9 @@ class Bill(db.Model):
 
 class Payment(db.Model):
     __tablename__ = "sim_bank_payments"
+    # One payment per form she was given: a second submit of the same form (two tabs, a double tap,
+    # a retry on bad Wi-Fi) finds the payment the first one made instead of making another.
+    __table_args__ = (sa.UniqueConstraint("learner_id", "form_key", name="uq_sim_bank_payments_form_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(learner_fk(), index=True)
@@ -92,6 +98,9 @@ class Payment(db.Model):
     via: Mapped[str] = mapped_column(sa.String(16), default="form")  # form | barcode | einvoice
     # draft (on the review page) -> confirming (in the app) -> waiting (future date) | paid; or cancelled
     status: Mapped[str] = mapped_column(sa.String(16), default="draft")
+    form_key: Mapped[str | None] = mapped_column(sa.String(64))
+    # Verification of payee, done when the draft is made: match | close | none | unavailable
+    payee_check: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -2,6 +2,8 @@
 so another learner's id gives 404 and changes nothing. Every change is a POST with CSRF (CSRFProtect)."""
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import timedelta
 from functools import wraps
 
@@ -9,10 +11,11 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import utcnow
-from . import LIVE, bill_barcode, bill_data, bp, finance, sandbox, scenario, today
+from . import LIVE, bill_barcode, bill_data, bp, finance, registered_name, sandbox, scenario, today
 from .models import Account, Bill, Message, Payment, Transaction, owned
 
 MAX_MESSAGE = 140
@@ -226,9 +229,14 @@ BARCODE_ERRORS = {
 }
 
 
+FORM_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
 def _blank_form(account_id=None) -> dict:
+    """An empty payment form. Its key names this one form: sent twice (two tabs, a double tap), it
+    makes one payment."""
     return {"account": str(account_id or ""), "recipient": "", "iban": "", "amount": "", "reference": "",
-            "message": "", "due": finance.format_date(today()), "barcode": ""}
+            "message": "", "due": finance.format_date(today()), "barcode": "", "form_key": secrets.token_urlsafe(18)}
 
 
 def _validate_payment(form: dict, accounts: list[Account]):
@@ -274,19 +282,42 @@ def _validate_payment(form: dict, accounts: list[Account]):
             errors["due"] = _("This date is in the past. The bank cannot pay on a day that is over. Choose today or a later day, at the latest the due date on the bill.")
         elif due > today() + timedelta(days=365):
             errors["due"] = _("This date is more than a year away. Write the due date from the bill.")
-        clean["due"] = due
+        clean["due"] = _banking_day(due)
+        clean["moved_from"] = due if clean["due"] != due else None
     except finance.FinanceError:
         errors["due"] = _("Write the date like this: 24.12.2026 (day, month, year).")
     return clean, errors
+
+
+def _banking_day(day):
+    """A later day on which the bank does not work becomes the next banking day (today is paid now)."""
+    return day if day <= today() else finance.next_banking_day(day)
+
+
+def _moved_notice(day, moved_to) -> str:
+    return _("%(day)s is not a banking day (it is a Saturday, a Sunday or a holiday). The bank pays on the next banking day, %(next)s. Paid then, a bill counts as paid on time.",
+             day=finance.format_date(day), next=finance.format_date(moved_to))
 
 
 def _bill_for(learner_id: int, iban: str, reference: str) -> Bill | None:
     return db.session.scalars(owned(Bill, learner_id).where(Bill.iban == iban, Bill.reference == reference)).first()
 
 
-def _render_pay(form: dict, errors: dict | None = None, status: int = 200, barcode_error: str = "", filled=False):
+def _render_pay(form: dict, errors: dict | None = None, status: int = 200, barcode_error: str = "", filled=False,
+                moved: str = ""):
     return _page("pay.html", status=status, form=form, errors=errors or {}, accounts=_accounts(),
-                 barcode_error=barcode_error, filled=filled, bills=_paper_bills())
+                 barcode_error=barcode_error, filled=filled, bills=_paper_bills(), moved=moved)
+
+
+def _form_payment(key: str) -> Payment | None:
+    return db.session.scalars(owned(Payment, current_user.id).where(Payment.form_key == key)).first()
+
+
+def _after_submit(payment: Payment):
+    """Where a (repeated) submit of a payment form leads: the payment that form made."""
+    if payment.status == "draft":
+        return redirect(url_for("bank.review", payment_id=payment.id), code=303)
+    return redirect(url_for("bank.payment", payment_id=payment.id), code=303)
 
 
 @bp.route("/pay", methods=["GET", "POST"])
@@ -305,6 +336,10 @@ def pay():
                             due=finance.format_date(draft.due))
         return _render_pay(form)
     form = {key: (request.form.get(key) or "")[:200] for key in _blank_form()}
+    key = form["form_key"] if FORM_KEY_RE.match(form["form_key"]) else ""
+    form["form_key"] = key or secrets.token_urlsafe(18)
+    if key and (done := _form_payment(key)) is not None:  # this form was sent before
+        return _after_submit(done)
     clean, errors = _validate_payment(form, accounts)
     if errors:
         return _render_pay(form, errors, status=422)
@@ -319,9 +354,20 @@ def pay():
     bill = _bill_for(current_user.id, clean["iban"], clean["reference"]) if clean["reference"] else None
     payment = Payment(learner_id=current_user.id, account_id=clean["account"].id, bill_id=bill.id if bill else None,
                       recipient=clean["recipient"], iban=clean["iban"], amount_cents=clean["amount"],
-                      reference=clean["reference"], message=clean["message"], due=clean["due"], via=via, status="draft")
+                      reference=clean["reference"], message=clean["message"], due=clean["due"], via=via, status="draft",
+                      form_key=key or None,
+                      payee_check=finance.verify_payee(clean["recipient"], registered_name(clean["iban"])))
     db.session.add(payment)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same form, sent at the same moment from another tab: that one won
+        db.session.rollback()
+        done = _form_payment(key)
+        if done is None:
+            raise
+        return _after_submit(done)
+    if clean["moved_from"]:
+        flash(_moved_notice(clean["moved_from"], clean["due"]), "info")
     return redirect(url_for("bank.review", payment_id=payment.id), code=303)
 
 
@@ -339,14 +385,54 @@ def pay_barcode():
         count = len(finance.digits_only(raw))
         return _render_pay(form, status=422, barcode_error=BARCODE_ERRORS[exc.code](count))
     bill = _bill_for(current_user.id, code.iban, code.reference)
+    due = code.due if code.due and code.due >= today() else today()
     form.update(
         barcode=finance.digits_only(raw), iban=finance.format_iban(code.iban),
         recipient=bill.recipient if bill else "",
         amount=finance.format_amount(code.amount_cents).replace("\u00a0€", "").replace("\u00a0", " ") if code.amount_cents else "",
         reference=finance.format_any_reference(code.reference),
-        due=finance.format_date(code.due if code.due and code.due >= today() else today()),
+        due=finance.format_date(_banking_day(due)),
     )
-    return _render_pay(form, filled=True)
+    return _render_pay(form, filled=True, moved=_moved_notice(due, _banking_day(due)) if _banking_day(due) != due else "")
+
+
+def _move(payment: Payment, old: str, new: str) -> bool:
+    """Move her payment from one state to the next, once: the UPDATE holds the row (a row lock on
+    PostgreSQL, the write lock on SQLite), so of two tabs doing the same at the same moment exactly
+    one moves it, and the other sees it has already moved."""
+    result = db.session.execute(
+        db.update(Payment).where(Payment.id == payment.id, Payment.learner_id == payment.learner_id,
+                                 Payment.status == old).values(status=new)
+        .execution_options(synchronize_session=False))
+    moved = result.rowcount == 1
+    db.session.expire(payment)
+    return moved
+
+
+PAYEE_RISKY = ("close", "none", "unavailable")
+
+
+def _twins(p: Payment) -> list[Payment]:
+    """Her other payments to the same account with the same reference, made or on their way."""
+    if not p.reference:
+        return []
+    return db.session.scalars(owned(Payment, current_user.id).where(
+        Payment.id != p.id, Payment.iban == p.iban, Payment.reference == p.reference,
+        Payment.status.in_(("confirming", "waiting", "paid"))).order_by(Payment.id)).all()
+
+
+def _late_for(p: Payment) -> Bill | None:
+    """The bill this payment pays, if it is dated after the bill's due date (next banking day included)."""
+    bill = _bill_for(current_user.id, p.iban, p.reference) if p.reference else None
+    if bill is not None and p.due > finance.next_banking_day(bill.due):
+        return bill
+    return None
+
+
+def _review_page(p: Payment, status: int = 200, error: str = ""):
+    return _page("review.html", status=status, p=p, account=_own(Account, p.account_id), twins=_twins(p),
+                 late_bill=_late_for(p), registered=registered_name(p.iban), payee_risky=p.payee_check in PAYEE_RISKY,
+                 error=error)
 
 
 @bp.route("/payments/<int:payment_id>/review", methods=["GET", "POST"])
@@ -354,26 +440,60 @@ def pay_barcode():
 def review(payment_id: int):
     payment = _own(Payment, payment_id)
     if payment.status != "draft":
-        return redirect(url_for("bank.payment", payment_id=payment.id))
+        return redirect(url_for("bank.payment", payment_id=payment.id), code=303 if request.method == "POST" else 302)
     if request.method == "POST":
-        payment.status = "confirming"
+        if payment.payee_check in PAYEE_RISKY and request.form.get("accept_risk") != "yes":
+            return _review_page(payment, status=422, error=_(
+                "The bank could not confirm that the name belongs to this account. Check the name and the account number on the bill. If you still want to pay, tick the box: then the risk is yours."))
+        _move(payment, "draft", "confirming")
         db.session.commit()
         return redirect(url_for("bank.confirm_payment", payment_id=payment.id), code=303)
-    return _page("review.html", p=payment, account=_own(Account, payment.account_id))
+    return _review_page(payment)
 
 
-def _complete(payment: Payment) -> None:
-    """Confirmed in the app: paid today, or waiting for its due date."""
-    account = _own(Account, payment.account_id)
-    if payment.due <= today():
-        payment.status = "paid"
-        account.balance_cents -= payment.amount_cents
-        db.session.add(Transaction(learner_id=payment.learner_id, account_id=account.id, booked_on=today(),
-                                   counterparty=payment.recipient, kind_fi="E-lasku" if payment.via == "einvoice" else "Maksu",
-                                   amount_cents=-payment.amount_cents, reference=payment.reference,
-                                   message=payment.message, iban=payment.iban))
-    else:
-        payment.status = "waiting"
+@bp.route("/payments/<int:payment_id>/use-name", methods=["POST"])
+@signed_in_only
+def use_registered_name(payment_id: int):
+    """A close match: take the name the payee's bank has for the account."""
+    payment = _own(Payment, payment_id)
+    name = registered_name(payment.iban)
+    if payment.status == "draft" and payment.payee_check == "close" and name:
+        db.session.execute(db.update(Payment).where(Payment.id == payment.id, Payment.learner_id == current_user.id,
+                                                    Payment.status == "draft")
+                           .values(recipient=name[:120], payee_check="match").execution_options(synchronize_session=False))
+        db.session.commit()
+    return redirect(url_for("bank.review", payment_id=payment.id), code=303)
+
+
+def _complete(payment: Payment) -> bool:
+    """Confirmed in the app: paid today, or waiting for its due date. Booked at most once (the
+    payment moves out of 'confirming' once, and a transaction names its payment uniquely), and never
+    beyond the balance (the account's balance drops only if the money is there, in one UPDATE).
+    False when there was not enough money."""
+    if payment.due > today():
+        if _move(payment, "confirming", "waiting"):
+            _approve_bill(payment)
+        return True
+    if not _move(payment, "confirming", "paid"):
+        return True  # the other tab confirmed it: nothing more to do
+    taken = db.session.execute(
+        db.update(Account).where(Account.id == payment.account_id, Account.learner_id == payment.learner_id,
+                                 Account.balance_cents >= payment.amount_cents)
+        .values(balance_cents=Account.balance_cents - payment.amount_cents)
+        .execution_options(synchronize_session=False))
+    if taken.rowcount != 1:
+        db.session.rollback()
+        _move(payment, "confirming", "draft")
+        return False
+    db.session.add(Transaction(learner_id=payment.learner_id, account_id=payment.account_id, booked_on=today(),
+                               counterparty=payment.recipient, kind_fi="E-lasku" if payment.via == "einvoice" else "Maksu",
+                               amount_cents=-payment.amount_cents, reference=payment.reference,
+                               message=payment.message, iban=payment.iban, payment_id=payment.id))
+    _approve_bill(payment)
+    return True
+
+
+def _approve_bill(payment: Payment) -> None:
     if payment.bill_id:
         bill = _own(Bill, payment.bill_id)
         if (bill.iban, bill.reference, bill.amount_cents) == (payment.iban, payment.reference, payment.amount_cents):
@@ -384,21 +504,28 @@ def _complete(payment: Payment) -> None:
 @signed_in_only
 def confirm_payment(payment_id: int):
     payment = _own(Payment, payment_id)
-    if payment.status != "confirming":
-        return redirect(url_for("bank.payment", payment_id=payment.id))
+    if payment.status != "confirming":  # confirmed (or rejected) already, maybe in another tab
+        return redirect(url_for("bank.payment", payment_id=payment.id), code=303 if request.method == "POST" else 302)
     if request.method == "POST":
         if request.form.get("answer") == "reject":
-            payment.status = "draft" if payment.via != "einvoice" else "cancelled"
-            db.session.commit()
-            flash(_("You did not confirm, so the bank did not pay."), "info")
-            if payment.via == "einvoice":
+            einvoice = payment.via == "einvoice"
+            if _move(payment, "confirming", "cancelled" if einvoice else "draft"):
+                db.session.commit()
+                flash(_("You did not confirm, so the bank did not pay."), "info")
+            if einvoice:
                 return redirect(url_for("bank.einvoices"), code=303)
             return redirect(url_for("bank.review", payment_id=payment.id), code=303)
         if finance.digits_only(request.form.get("pin", "")) != scenario().data["bank"]["pin"]:
             return _page("app_confirm.html", purpose="payment", p=payment, status=422,
                          error=_("This PIN is not right. In this practice, the PIN is 1234."))
-        _complete(payment)
-        db.session.commit()
+        if not _complete(payment):
+            db.session.commit()
+            flash(_("There is not enough money in the account now: another payment has taken it. The bank did not pay this one."), "error")
+            return redirect(url_for("bank.review", payment_id=payment.id), code=303)
+        try:
+            db.session.commit()
+        except IntegrityError:  # booked by the other tab at the same moment: the booking stands once
+            db.session.rollback()
         return redirect(url_for("bank.payment", payment_id=payment.id), code=303)
     return _page("app_confirm.html", purpose="payment", p=payment)
 
@@ -427,10 +554,11 @@ def waiting():
 @signed_in_only
 def cancel(payment_id: int):
     p = _own(Payment, payment_id)
-    if p.status != "waiting":
+    if p.status == "cancelled":  # cancelled already (another tab, a double tap): done
+        return redirect(url_for("bank.waiting"), code=303)
+    if not _move(p, "waiting", "cancelled"):
         flash(_("Only a payment that is still waiting can be cancelled."), "info")
         return redirect(url_for("bank.payment", payment_id=p.id), code=303)
-    p.status = "cancelled"
     if p.bill_id:
         bill = _own(Bill, p.bill_id)
         live = db.session.scalars(owned(Payment, current_user.id).where(
@@ -462,11 +590,26 @@ def einvoice(bill_id: int):
             flash(_("You already approved this e-invoice."), "info")
             return redirect(url_for("bank.einvoice", bill_id=row.id), code=303)
         accounts = _accounts()
+        # One approval per e-invoice at a time: the key counts the approvals she cancelled, so two
+        # tabs approving at once make one payment, and approving again after a cancel makes a new one.
+        tries = db.session.scalar(db.select(db.func.count(Payment.id)).where(
+            Payment.learner_id == current_user.id, Payment.bill_id == row.id, Payment.via == "einvoice"))
+        key = f"einvoice-{row.id}-{tries}"
+        pending = db.session.scalars(owned(Payment, current_user.id).where(
+            Payment.bill_id == row.id, Payment.status.in_(("confirming",) + LIVE))).first()
+        if pending is not None:
+            return redirect(url_for("bank.confirm_payment", payment_id=pending.id), code=303)
         payment = Payment(learner_id=current_user.id, account_id=accounts[0].id, bill_id=row.id, recipient=row.recipient,
                           iban=row.iban, amount_cents=row.amount_cents, reference=row.reference, due=row.due,
-                          via="einvoice", status="confirming")
+                          via="einvoice", status="confirming", form_key=key, payee_check="match")
         db.session.add(payment)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            payment = _form_payment(key)
+            if payment is None:
+                raise
         return redirect(url_for("bank.confirm_payment", payment_id=payment.id), code=303)
     live = db.session.scalars(owned(Payment, current_user.id).where(
         Payment.bill_id == row.id, Payment.status.in_(LIVE))).first()
