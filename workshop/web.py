@@ -225,10 +225,13 @@ def init_app(app: Flask) -> None:
         }
 
     def error_page(status: int, title: str, message: str):
-        response = make_response(
-            render_template("errors/error.html", status=status, title=title, message=message), status
-        )
-        return response
+        """An error page needs only what every page has: the application's context processors, never
+        those of the blueprint that failed (a sim's would open her sandbox, perhaps the cause)."""
+        context = {"status": status, "title": title, "message": message}
+        for processor in app.template_context_processors[None]:
+            context.update(processor())
+        html = app.jinja_env.get_template("errors/error.html").render(context)
+        return make_response(html, status)
 
     @app.errorhandler(400)
     def bad_request(e):
