@@ -205,8 +205,16 @@ def init_app(app: Flask) -> None:
 
     @app.route("/healthz")
     def healthz():
-        """For load balancers and the benchmark's ceiling: the cheapest Flask route there is."""
-        return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+        """For load balancers and the benchmark's ceiling: the cheapest Flask route there is. Also says
+        how sign-in limits are counted: shared (Redis), in-process (memory://), or degraded (Redis does
+        not answer: counted in this process meanwhile). It stays 200 when degraded, since sign-in
+        still works; monitoring alerts on the first line."""
+        from .auth.throttle import counters
+
+        state = counters().state()
+        body = f"{'degraded' if state['degraded'] else 'ok'}\nlimiter: {state['limiter']}\n"
+        return body, 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store",
+                           "X-Askel-Limiter": state["limiter"]}
 
     @app.template_filter("paragraphs")
     def paragraphs(text: str) -> list[str]:

@@ -24,6 +24,7 @@ from flask_wtf import FlaskForm
 
 from ..extensions import db
 from ..models import Role
+from ..redirects import same_site_path
 from ..web import catalogue, current_enrollment
 
 bp = Blueprint("sims", __name__, url_prefix="/practice")
@@ -96,7 +97,8 @@ def open(sim: str):
     path = request.args.get("path", "").strip("/")
     if not SIM_PATH.fullmatch(path) or ".." in path or "//" in path:
         path = ""  # only a plain path inside the sim: no control characters, no way out of it
-    return redirect(url_for(f"{sim}.index") + path)
+    home = url_for(f"{sim}.index")
+    return redirect(same_site_path(home + path, home))
 
 
 @bp.route("/reset/<sim>", methods=["POST"])
