@@ -285,8 +285,10 @@ def init_app(app: Flask) -> None:
         try:
             db.session.rollback()
             return error_page(500, *texts())
-        except Exception:  # noqa: BLE001  (the page itself failed, most likely for want of the database)
-            current_app.logger.exception("the error page failed; answering with the plain one")
+        except Exception as failure:  # noqa: BLE001  (the page itself failed, most likely for want of the database)
+            from .privacy import redacted_traceback  # never an exception's message: it may quote what she typed
+
+            current_app.logger.error("the error page failed; answering with the plain one\n%s", redacted_traceback(failure))
             return plain_error_page(500, texts)
 
     @app.errorhandler(OperationalError)
