@@ -9,6 +9,7 @@ from flask import Flask, current_app, request
 from flask_compress import Compress
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n, privacy
 from .config import ROOT, Config
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     _private_folder(Path(app.instance_path))
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     privacy.init_app(app)
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -56,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(review.bp)
     sims.init_app(app)
     _check_only_rate_limited_routes(app)
+    auth.throttle.init_app(app, limiter.storage)
 
     # Lessons are validated once, at start-up, after the sims have registered their task checks:
     # a broken file, or a practice step naming a check nobody provides, stops the app with its name.
@@ -75,6 +78,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """X-Forwarded-For (and -Proto) are read only from as many proxies as TRUSTED_PROXIES says, from
+    the right; with 0 they are ignored and the connection's address is the client's. Sign-in limits
+    count per client address, so a client must never choose its own."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _private_folder(path: Path) -> None:

@@ -37,13 +37,25 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'askel.sqlite3'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+        # A pooled connection is checked before use, so after the database restarts the first
+        # request of each worker gets a fresh connection instead of a 500.
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.LESSONS_DIR = os.environ.get("ASKEL_LESSONS", str(ROOT / "lessons"))
         self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
         self.WTF_CSRF_TIME_LIMIT = None  # a lesson page may stay open for a whole workshop
+        # Sign-in limits (auth/throttle.py). memory:// counts in each process alone: right for one
+        # process; several workers or hosts share redis://host:6379/N. Short timeouts: if Redis does
+        # not answer, limits are counted in the process meanwhile and sign-in goes on.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_STORAGE_OPTIONS = (
+            {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+            if self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")) else {}
+        )
+        # How many reverse proxies in front of the app add X-Forwarded-For (and -Proto); 0: none, the
+        # address the connection comes from is the client's. Never more than there really are.
+        self.TRUSTED_PROXIES = int(os.environ.get("ASKEL_TRUSTED_PROXIES", "0"))
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,28 +1,39 @@
 """Sign-in without e-mail: a learner's personal code or her card's QR code; staff by password."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, session, url_for
+import secrets
+
+from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import i18n
-from ..extensions import db, limiter
+from ..extensions import db
+from ..redirects import same_site_path
 from ..models import Role, User, digest, normalise_code, utcnow
+from . import throttle
 from .identity import start_session
 
 bp = Blueprint("auth", __name__)
 
-# Failed attempts only: a successful sign-in answers with a redirect and costs nothing, so a whole
-# class on one Wi-Fi address can sign in at once, while guessing codes is stopped quickly.
-SIGN_IN_LIMIT = "10 per 10 minutes"
+# Sign-in limits (auth/throttle.py, docs/security.md): only failures count, per source and per target,
+# so a whole class on one Wi-Fi address signs in at once while guessing is stopped.
+_DUMMY_HASH: list[str] = []
 
 
-def _failed(response) -> bool:
-    return response.status_code != 303
+def _password_matches(user: User | None, password: str) -> bool:
+    """The password hash runs whether or not the account exists, so the time taken names no account."""
+    if user is not None and user.password_hash:
+        return user.check_password(password)
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))  # the same method and cost
+    check_password_hash(_DUMMY_HASH[0], password)
+    return False
 
 
 class CodeForm(FlaskForm):
@@ -58,20 +69,19 @@ def home_for(user: User) -> str:
 
 
 def _safe_next(default: str) -> str:
-    target = session.pop("next", None)
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
+    return same_site_path(session.pop("next", None), default)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"], deduct_when=_failed)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = CodeForm()
     error = None
     if form.validate_on_submit():
+        gate = throttle.code_gate()
+        if gate.blocked:
+            abort(429)
         code = normalise_code(form.code.data)
         user = db.session.scalar(
             db.select(User).where(User.code_digest == digest(code), User.role == Role.LEARNER)
@@ -79,13 +89,13 @@ def sign_in():
         if user is not None and user.active:
             _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(url_for("learn.home")), code=303)
+        gate.failed()
         error = _("That code is not right. Check the letters and try again, or ask your instructor.")
     return render_template("auth/sign_in.html", form=form, error=error)
 
 
 @bp.route("/card", methods=["GET", "POST"], defaults={"token": None})
 @bp.route("/card/<token>", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["GET", "POST"], deduct_when=lambda r: r.status_code == 404)
 def card(token: str | None):
     """The QR code on a sign-in card opens /card/<token>. The token is exchanged at once for a
     short-lived value in this browser's session and the browser goes on to /card, so the token is in
@@ -102,6 +112,10 @@ def card(token: str | None):
             db.select(User).where(User.card_digest == digest(token), User.role == Role.LEARNER)
         ) if 10 <= len(token) <= 64 else None
         if user is None or not user.active:
+            gate = throttle.card_gate()  # a right card is always checked and accepted (192 bits)
+            if gate.blocked:
+                abort(429)
+            gate.failed()
             return render_template("auth/card_invalid.html"), 404
         session["card"] = {"id": user.id, "check": check(user), "until": int(time.time()) + 600}
         return redirect(url_for("auth.card"), code=303)
@@ -124,17 +138,21 @@ def card(token: str | None):
 
 
 @bp.route("/staff/sign-in", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"], deduct_when=_failed)
 def staff_sign_in():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = StaffForm()
     error = None
     if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).where(User.username == form.username.data.strip().lower()))
-        if user is not None and user.is_staff and user.active and user.check_password(form.password.data):
+        username = form.username.data.strip().lower()
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        gate = throttle.staff_gate(username, user.id if user is not None else None)
+        if gate.blocked:
+            abort(429)
+        if _password_matches(user, form.password.data) and user.is_staff and user.active:
             _start_session(user, remember=False)
             return redirect(_safe_next(home_for(user)), code=303)
+        gate.failed()
         error = _("The username or password is not right.")
     return render_template("auth/staff_sign_in.html", form=form, error=error)
 

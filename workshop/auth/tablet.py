@@ -3,14 +3,14 @@
 Twelve pictures, three in order, give only 1 728 combinations: far too few on their own. So the
 picture sign-in works only on a tablet an instructor has set up for the group (a long-lived signed
 device cookie whose random token is stored hashed with the group), and wrong pictures are rate
-limited per tablet and learner and per tablet. Nothing about anyone's progress is shown before she
+limited per learner and per group, keyed on the verified tablet's group, never on the cookie's text
+(auth/throttle.py; the arithmetic is in docs/security.md). Nothing about anyone's progress is shown before she
 is signed in.
 
 Staff pages here: set up or remove a tablet for one of her groups, and set a learner's pictures.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from flask import (
@@ -25,8 +25,9 @@ from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
 from .. import i18n
-from ..extensions import db, limiter
+from ..extensions import db
 from ..models import Enrollment, Role, User, Workshop, digest, utcnow, workshop_instructors
+from . import throttle
 from .identity import start_session
 from .tablet_models import (
     PICTURE_COUNT, PICTURES, PicturePassword, TabletDevice, check_picture_password, set_picture_password,
@@ -37,10 +38,6 @@ bp = Blueprint("tablet", __name__, url_prefix="/tablet")
 DEVICE_COOKIE = "askel_tablet"
 DEVICE_MAX_AGE = 60 * 60 * 24 * 400  # browsers keep a cookie at most about 400 days
 CHOSEN_MAX_AGE = 10 * 60  # the pictures tapped so far are good for ten minutes
-# Only failures count (deduct_when). Per tablet and learner: guessing one learner's pictures stops
-# quickly. Per tablet: a whole class with a few slips each still signs in, a spree across names does not.
-LEARNER_LIMIT = "10 per 10 minutes"
-DEVICE_LIMIT = "30 per 10 minutes"
 
 STAFF_ENDPOINTS = {"setup_index", "setup", "remove_device", "pictures"}
 
@@ -82,20 +79,6 @@ def current_device() -> TabletDevice | None:
             .options(selectinload(TabletDevice.workshop))
         ) if token else None
     return g.tablet_device
-
-
-def _device_key() -> str:
-    """Rate-limit key of this tablet (a hash of its cookie: read before any view code runs)."""
-    raw = request.cookies.get(DEVICE_COOKIE) or "no-device"
-    return "tablet:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
-
-
-def _device_learner_key() -> str:
-    return f"{_device_key()}:{(request.view_args or {}).get('learner_id')}"
-
-
-def _failed_attempt(response) -> bool:
-    return bool(g.get("tablet_failed"))
 
 
 # --- locale and rendering ----------------------------------------------------------------------
@@ -142,7 +125,8 @@ def too_many(e):
     locale = _locale_for(device.workshop if device else None, learner)
     return _render(
         "auth/tablet_message.html", 429, locale=locale, title=_l("Too many tries"),
-        message=_l("Please wait ten minutes and try again, or ask your instructor for help."),
+        message=_l("Too many wrong pictures. Please sign in with your card, or ask your instructor to "
+                   "allow picture sign-in again."),
     )
 
 
@@ -191,8 +175,6 @@ def _read_chosen(device: TabletDevice, learner: User) -> list[int] | None:
 
 
 @bp.route("/learners/<int:learner_id>", methods=["GET", "POST"])
-@limiter.limit(LEARNER_LIMIT, key_func=_device_learner_key, methods=["POST"], deduct_when=_failed_attempt)
-@limiter.limit(DEVICE_LIMIT, key_func=_device_key, methods=["POST"], deduct_when=_failed_attempt)
 def learner(learner_id: int):
     device = current_device()
     person = _learner_on(device, learner_id)
@@ -206,6 +188,9 @@ def learner(learner_id: int):
         form = ActionForm()
         if not form.validate_on_submit():
             abort(400)
+        gate = throttle.picture_gate(person.id, device.workshop_id)  # her id, the verified tablet's group
+        if gate.blocked:
+            abort(429)
         so_far = _read_chosen(device, person)
         picture = request.form.get("picture", "")
         if so_far is None or not picture.isdigit() or int(picture) >= len(PICTURES):
@@ -219,7 +204,7 @@ def learner(learner_id: int):
                     db.session.commit()
                     start_session(person, remember=False)  # a shared tablet: never remembered
                     return redirect(url_for("learn.home"), code=303)
-                g.tablet_failed = True
+                gate.failed()
                 chosen = []
                 error = _("Those pictures are not right. Try again, or ask your instructor.")
     token = _chosen_signer(device, person).dumps(chosen) if chosen else ""
@@ -273,6 +258,10 @@ def setup(workshop_id: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        if request.form.get("allow_pictures"):  # she is in the room: the group may try pictures again
+            throttle.allow_pictures_again(workshop.id, db.session.scalars(
+                db.select(Enrollment.learner_id).where(Enrollment.workshop_id == workshop.id)).all())
+            return redirect(url_for(".setup", workshop_id=workshop.id), code=303)
         old = current_device()
         if old is not None and old.workshop_id == workshop.id:
             return redirect(url_for(".setup", workshop_id=workshop.id, done=1), code=303)
@@ -297,6 +286,7 @@ def setup(workshop_id: int):
     return render_template(
         "auth/tablet_setup.html", workshop=workshop, device=device, devices=devices, learners=learners, form=form,
         done=request.args.get("done") == "1" and device is not None and device.workshop_id == workshop.id,
+        pictures_paused=throttle.pictures_paused(workshop.id),
     )
 
 
@@ -355,6 +345,7 @@ def pictures(learner_id: int):
         if not errors:
             set_picture_password(person.id, selected, set_by_id=current_user.id)
             db.session.commit()
+            throttle.allow_pictures_again(None, [person.id])  # new pictures: she may try them at once
             saved = [_picture_list()[n] for n in selected]
     password = db.session.get(PicturePassword, person.id)
     return render_template(

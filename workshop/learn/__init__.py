@@ -15,6 +15,7 @@ from flask_wtf.csrf import generate_csrf
 from .. import i18n
 from ..curriculum import TASKS
 from ..extensions import db
+from ..redirects import same_site_path
 from ..models import Assignment, HelpRequest, Role, Status, utcnow
 from ..web import catalogue, current_enrollment, fragment_response, is_htmx, page_or_fragment
 from . import progress as prog
@@ -65,14 +66,11 @@ def language():
                 current_user.record.locale = code
                 db.session.commit()
                 session["locale_at"] = time.time()  # newer than any snapshot of her kept elsewhere
-            target = request.form.get("next") or ""
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("learn.index")
-            response = redirect(target, code=303)
+            response = redirect(same_site_path(request.form.get("next"), url_for("learn.index")), code=303)
             response.set_cookie(i18n.LANG_COOKIE, code, max_age=60 * 60 * 24 * 365, samesite="Lax", httponly=True)
             return response
         abort(400)
-    return render_template("learn/chooser.html", first_visit=False, next=request.args.get("next", ""))
+    return render_template("learn/chooser.html", first_visit=False, next=same_site_path(request.args.get("next"), ""))
 
 
 def _lesson_or_404(course_id: str, lesson_id: str):
@@ -298,7 +296,4 @@ def help():
     if is_htmx():
         return render_template("_partials/help_sent.html", message=message)
     flash(message, "help")
-    back = request.form.get("back") or ""
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("learn.home")
-    return redirect(back, code=303)
+    return redirect(same_site_path(request.form.get("back"), url_for("learn.home")), code=303)
