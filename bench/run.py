@@ -223,11 +223,9 @@ def tablet(port: int, code: str, stats: Stats, stop: float, lessons, sent: list,
     answer = t.hit("POST", "/sign-in", "POST /sign-in", (303,), {"code": code, "csrf_token": token.group(1)}, first=False)
     t.follow(answer, "GET /home", "POST /sign-in + /home", htmx=False)
     t.next_action()
-    done_lessons = 0
     while time.monotonic() < stop:
-        if done_lessons and done_lessons % 3 == 0:
+        if rng.random() < 0.25:  # a practice task between lessons, now and then
             practice(t, stop)
-            done_lessons += 1
             continue
         lesson = rng.choice(lessons)
         t.wait()
@@ -282,7 +280,6 @@ def tablet(port: int, code: str, stats: Stats, stop: float, lessons, sent: list,
                 t.hit("POST", "/help", "POST /help", (303, 200), {"csrf_token": data["csrf_token"], "course": lesson.course,
                                                                "lesson": lesson.id, "step": step.id}, htmx=True, first=False)
         else:
-            done_lessons += 1
             t.next_action()
             t.wait()
             t.hit("GET", "/home", "GET /home", (200,))

@@ -40,7 +40,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'askel.sqlite3'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+        # A pooled connection is checked before use, so after the database restarts the first
+        # request of each worker gets a fresh connection instead of a 500.
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
         self.LESSONS_DIR = os.environ.get("ASKEL_LESSONS", str(ROOT / "lessons"))
         self.BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
         self.BABEL_DEFAULT_LOCALE = "en"

@@ -261,6 +261,10 @@ class StepEvent(db.Model):
 
 class HelpRequest(db.Model):
     __tablename__ = "help_requests"
+    # one open request per enrolment: two quick presses cannot open two (migration 0012_help_once)
+    __table_args__ = (sa.Index("uq_help_requests_open", "enrollment_id", unique=True,
+                               sqlite_where=sa.text("handled_at IS NULL"),
+                               postgresql_where=sa.text("handled_at IS NULL")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(sa.ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)

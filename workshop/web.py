@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, abort, current_app, make_response, render_template, request, url_for
+from flask import Flask, abort, current_app, make_response, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.routing import IntegerConverter
 
 from . import i18n
 from .auth import identity  # noqa: F401  (registers the user loader)
@@ -122,7 +126,59 @@ def fi_label(finnish: str, key: str | None = None):
     return label + Markup(' <span class="gloss" lang="{}">{}</span>').format(i18n.current_locale(), escape(meaning))
 
 
+# What a database that cannot be reached raises (refused, restarting, the pool exhausted).
+DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeout)
+
+# The largest id either database stores in an INTEGER column (PostgreSQL's is 32 bits).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number beyond the database's integer range matches no route
+    (404) instead of reaching a query that the database driver refuses (a 500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def locale_without_database() -> str:
+    """Her language as far as this request alone tells: the session, the language cookie, the browser."""
+    for value in (session.get("locale"), request.cookies.get(i18n.LANG_COOKIE)):
+        if value in i18n.LOCALES:
+            return value
+    return request.accept_languages.best_match(i18n.LOCALES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def plain_error_page(status: int, texts):
+    """An error page that needs no database, no signed-in user and no context processor: the page
+    of last resort, in her language as far as it can be known. `texts()` gives (title, message)."""
+    locale = locale_without_database()
+    with force_locale(locale):
+        title, message = texts()
+        html = current_app.jinja_env.get_template("errors/plain.html").render(
+            title=title, message=message, again=_("Try again"), locale=locale, text_dir=i18n.direction(locale),
+            static_url=static_url, url_for=url_for, request=request,
+        )
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _has_nul() -> bool:
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        return True
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    if request.is_json:
+        body = request.get_data(cache=True)
+        return b"\x00" in body or b"\\u0000" in body
+    return any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True)) or any(
+        "\x00" in k or "\x00" in (f.filename or "") for k, f in request.files.items(multi=True))
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
     login_manager.login_view = "auth.sign_in"
     # No IP/browser binding: a phone moves between Wi-Fi and mobile data all day, and nothing here
     # asks for a "fresh" sign-in. Sessions end by session_version (sign-out, a renewed card).
@@ -145,8 +201,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def refuse_nul_characters():
-        """A NUL character has no place in any text a person types, and PostgreSQL cannot store it."""
-        if request.method == "POST" and any("\x00" in v for v in request.form.values()):
+        """A NUL character has no place in any text a person types or any URL, and PostgreSQL cannot
+        store or compare it: refused in one place, before any view, with a page in her language."""
+        if _has_nul():
             abort(400)
 
     @app.route("/healthz")
@@ -179,10 +236,13 @@ def init_app(app: Flask) -> None:
         }
 
     def error_page(status: int, title: str, message: str):
-        response = make_response(
-            render_template("errors/error.html", status=status, title=title, message=message), status
-        )
-        return response
+        """An error page needs only what every page has: the application's context processors, never
+        those of the blueprint that failed (a sim's would open her sandbox, perhaps the cause)."""
+        context = {"status": status, "title": title, "message": message}
+        for processor in app.template_context_processors[None]:
+            context.update(processor())
+        html = app.jinja_env.get_template("errors/error.html").render(context)
+        return make_response(html, status)
 
     @app.errorhandler(400)
     def bad_request(e):
@@ -222,5 +282,27 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(e):
-        db.session.rollback()
-        return error_page(500, _("Something went wrong on our side"), _("Please try again. If it happens again, tell your instructor."))
+        def texts():
+            return _("Something went wrong on our side"), _("Please try again. If it happens again, tell your instructor.")
+
+        try:
+            db.session.rollback()
+            return error_page(500, *texts())
+        except Exception as failure:  # noqa: BLE001  (the page itself failed, most likely for want of the database)
+            from .privacy import redacted_traceback  # never an exception's message: it may quote what she typed
+
+            current_app.logger.error("the error page failed; answering with the plain one\n%s", redacted_traceback(failure))
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001  (a dead connection may refuse even the rollback)
+            pass
+        if isinstance(getattr(e, "original_exception", None), DATABASE_AWAY):
+            # The database cannot be reached (restarting, overloaded, a network fault): say so,
+            # and invite her to try again in a moment.
+            response = plain_error_page(503, lambda: (
+                _("Askel is resting for a moment"),
+                _("Nothing you did is lost. Please wait a minute and try again."),
+            ))
+            response.headers["Retry-After"] = "30"
+            return response
+        return plain_error_page(500, texts)

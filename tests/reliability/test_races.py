@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 
 from tests.conftest import sign_in
-from workshop.benchmark import CSRF, KEY
+from bench.client import CSRF, KEY
 from workshop.extensions import db
 from workshop.learn import progress as prog
 from workshop.models import Enrollment, Progress, StepEvent

@@ -41,7 +41,7 @@ def test_the_helper_keeps_paths_on_this_site(target):
 @pytest.mark.parametrize("target", HOSTILE)
 def test_language_choice_never_redirects_off_the_site(client, target):
     page = client.get("/language", query_string={"next": target})
-    assert page.status_code == 200
+    assert page.status_code == (400 if "\x00" in target else 200)  # NUL: refused before any view
     token = csrf_token(client, "/language")
     response = client.post("/language", data={"locale": "fi", "csrf_token": token, "next": target})
     if "\x00" in target:  # refused before any view (web.refuse_nul_characters)

@@ -25,6 +25,7 @@ be reached, limits are counted in this process until it answers again (logged, a
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import logging
 import secrets
@@ -178,7 +179,9 @@ def _multi_process_server() -> bool:
 
 @user_logged_in.connect
 def _signed_in(sender, user, **extra) -> None:
-    g.askel_signed_in = int(user.id)
+    account_id = getattr(user, "id", None)
+    if isinstance(account_id, int):  # a tablet's picture sign-in too: harmless, the tablet has its own key
+        g.askel_signed_in = account_id
 
 
 # --- who is asking ------------------------------------------------------------------------------------
@@ -199,8 +202,15 @@ def client_address() -> str:
 
 @dataclass(frozen=True)
 class KnownBrowser:
-    account_id: int
+    account: str  # account_tag() of the account that signed in there
     browser_id: str
+
+
+def account_tag(account_id: int) -> str:
+    """Names an account in the known-browser cookie without showing its id to the next person on a
+    shared browser (the cookie is signed, not encrypted)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"askel-known-account:{account_id}".encode(), hashlib.sha256).hexdigest()[:20]
 
 
 def _known_signer() -> URLSafeTimedSerializer:
@@ -216,7 +226,7 @@ def known_browser() -> KnownBrowser | None:
         value = _known_signer().loads(raw, max_age=KNOWN_MAX_AGE)
     except BadSignature:  # also SignatureExpired
         return None
-    if (not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], int)
+    if (not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str) or len(value[0]) != 20
             or not isinstance(value[1], str) or not 8 <= len(value[1]) <= 32):
         return None
     return KnownBrowser(value[0], value[1])
@@ -226,7 +236,7 @@ def _set_known_cookie(response, account_id: int) -> None:
     known = known_browser()
     browser_id = known.browser_id if known is not None else secrets.token_urlsafe(12)
     response.set_cookie(
-        KNOWN_COOKIE, _known_signer().dumps([account_id, browser_id]), max_age=KNOWN_MAX_AGE, httponly=True,
+        KNOWN_COOKIE, _known_signer().dumps([account_tag(account_id), browser_id]), max_age=KNOWN_MAX_AGE, httponly=True,
         samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"], path="/",
     )
 
@@ -261,7 +271,7 @@ def code_gate() -> Gate:
     """A learner code: a wrong code names no learner, so the limits are on where it came from."""
     known = known_browser()
     if known is not None:
-        return Gate(("browser", known.browser_id), ("browser-account", known.account_id))
+        return Gate(("browser", known.browser_id), ("browser-account", known.account))
     tablet_id = _tablet_id()
     if tablet_id is not None:
         return Gate(("code-tablet", tablet_id))
@@ -280,7 +290,7 @@ def staff_gate(username: str, account_id: int | None) -> Gate:
     """Staff sign-in. The account is keyed by its normalised username whether or not it exists, so a
     lockout says nothing about which usernames are real (one normalised name is one account)."""
     known = known_browser()
-    if known is not None and account_id is not None and known.account_id == account_id:
+    if known is not None and account_id is not None and hmac.compare_digest(known.account, account_tag(account_id)):
         return Gate(("browser", known.browser_id))
     account = hashlib.sha256(username.encode()).hexdigest()[:32]
     return Gate(("staff-address", client_address()), ("staff-account", account), ("staff-account-day", account))

@@ -381,19 +381,20 @@ def _store(locale: str, context: str, data: bytes, sound: audio.Audio, existing:
     folder.mkdir(parents=True, exist_ok=True)
     filename = f"{secrets.token_urlsafe(12)}.{sound.extension}"
     temporary = folder / f".{filename}.part"
-    temporary.write_bytes(data)
-    os.replace(temporary, folder / filename)
     old = existing.filename if existing is not None else None
-    row = existing or Narration(locale=locale, context=context)
-    row.filename, row.mimetype, row.size = filename, sound.mimetype, len(data)
-    row.duration_ms = int(sound.seconds * 1000)
-    row.digest = hashlib.sha256(data).hexdigest()
-    row.recorded_by_id, row.created_at = current_user.id, utcnow()
-    db.session.add(row)
-    state.bump()
-    try:
+    try:  # from the first byte written to the commit: a failure anywhere leaves no file behind
+        temporary.write_bytes(data)
+        os.replace(temporary, folder / filename)
+        row = existing or Narration(locale=locale, context=context)
+        row.filename, row.mimetype, row.size = filename, sound.mimetype, len(data)
+        row.duration_ms = int(sound.seconds * 1000)
+        row.digest = hashlib.sha256(data).hexdigest()
+        row.recorded_by_id, row.created_at = current_user.id, utcnow()
+        db.session.add(row)
+        state.bump()
         db.session.commit()
     except Exception:
+        temporary.unlink(missing_ok=True)
         db.session.rollback()
         _remove_file(locale, filename)
         raise

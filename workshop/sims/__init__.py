@@ -14,6 +14,7 @@ nothing else. A sim never imports another sim, the lesson player or the instruct
 from __future__ import annotations
 
 import importlib
+import re
 import pkgutil
 from types import ModuleType
 
@@ -28,6 +29,7 @@ from ..web import catalogue, current_enrollment
 
 bp = Blueprint("sims", __name__, url_prefix="/practice")
 PRACTICE_KEY = "practice_step"
+SIM_PATH = re.compile(r"[A-Za-z0-9._~/-]{0,200}")
 
 
 CONTRACT = ("bp", "reset", "export")
@@ -93,8 +95,8 @@ def open(sim: str):
     if lesson and lesson.step(parts[2]) is not None:
         session[PRACTICE_KEY] = step_context
     path = request.args.get("path", "").strip("/")
-    if ".." in path or "//" in path:
-        path = ""
+    if not SIM_PATH.fullmatch(path) or ".." in path or "//" in path:
+        path = ""  # only a plain path inside the sim: no control characters, no way out of it
     home = url_for(f"{sim}.index")
     return redirect(same_site_path(home + path, home))
 
