@@ -126,6 +126,9 @@ def fi_label(finnish: str, key: str | None = None):
     return label + Markup(' <span class="gloss" lang="{}">{}</span>').format(i18n.current_locale(), escape(meaning))
 
 
+# What a database that cannot be reached raises (refused, restarting, the pool exhausted).
+DATABASE_AWAY = (OperationalError, InterfaceError, PoolTimeout)
+
 # The largest id either database stores in an INTEGER column (PostgreSQL's is 32 bits).
 MAX_ID = 2**31 - 1
 
@@ -289,22 +292,17 @@ def init_app(app: Flask) -> None:
             from .privacy import redacted_traceback  # never an exception's message: it may quote what she typed
 
             current_app.logger.error("the error page failed; answering with the plain one\n%s", redacted_traceback(failure))
-            return plain_error_page(500, texts)
-
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(InterfaceError)
-    @app.errorhandler(PoolTimeout)
-    def database_away(e):
-        """The database cannot be reached (restarting, overloaded, a network fault): say so in her
-        language, without asking the database anything, and invite her to try again in a moment."""
-        current_app.logger.error("database unavailable: %s", type(e).__name__)
         try:
             db.session.rollback()
         except Exception:  # noqa: BLE001  (a dead connection may refuse even the rollback)
             pass
-        response = plain_error_page(503, lambda: (
-            _("Askel is resting for a moment"),
-            _("Nothing you did is lost. Please wait a minute and try again."),
-        ))
-        response.headers["Retry-After"] = "30"
-        return response
+        if isinstance(getattr(e, "original_exception", None), DATABASE_AWAY):
+            # The database cannot be reached (restarting, overloaded, a network fault): say so,
+            # and invite her to try again in a moment.
+            response = plain_error_page(503, lambda: (
+                _("Askel is resting for a moment"),
+                _("Nothing you did is lost. Please wait a minute and try again."),
+            ))
+            response.headers["Retry-After"] = "30"
+            return response
+        return plain_error_page(500, texts)

@@ -48,7 +48,9 @@ def database_away(app):
 
 
 @pytest.mark.parametrize("locale", ["so", "ar"])
-def test_while_the_database_is_away_the_page_is_in_her_language(app, learner_client, database_away, locale):
+def test_while_the_database_is_away_the_page_is_in_her_language(app, learner_client, database_away, locale,
+                                                                 monkeypatch):
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
     client, _uid, _code = learner_client
     response = client.get("/home", headers={"Accept-Language": locale})
     body = response.get_data(as_text=True)

@@ -49,6 +49,8 @@ def test_too_large_is_refused():
 @pytest.mark.parametrize("data", [
     b"RIFF\x00\x00\x00\x00WAVEjunk", b"OggS" + bytes(40), b"\x1a\x45\xdf\xa3" + b"\xff" * 10,
     bytes(4) + b"ftyp" + bytes(8), b"ID3\x04\x00\x00\x00\x00\x00\x00",
+    # a Duration of NaN or infinity is no length at all
+    b"\x1a\x45\xdf\xa3\x80\x44\x89\x84\x7f\xc0\x00\x00", b"\x1a\x45\xdf\xa3\x80\x44\x89\x84\x7f\x80\x00\x00",
 ])
 def test_broken_files_are_unreadable_not_errors(data):
     with pytest.raises(audio.AudioError) as refusal:

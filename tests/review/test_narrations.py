@@ -11,6 +11,8 @@ from tests.review.helpers import said, LESSON, STEP, make_world, narration_url, 
 from tests.staff_admin.helpers import any_token
 from workshop.review import audio
 
+NAN_WEBM = b"\x1a\x45\xdf\xa3\x80" + b"\x44\x89\x84\x7f\xc0\x00\x00" + b"\xec\x88" + bytes(8)
+assert len(NAN_WEBM) == 22
 STEP_URL = f"/learn/{LESSON[0]}/{LESSON[1]}/steps/{STEP}"
 
 
@@ -84,6 +86,8 @@ def test_replacing_and_deleting_remove_the_old_file(app, world):
     (sounds.wav(1) + bytes(audio.MAX_BYTES), "big.wav", "This file is too large. A recording can be at most 2 MB.", 413),
     (sounds.wav(1) + bytes(3 * audio.MAX_BYTES), "huge.wav", "This file is too large. A recording can be at most 2 MB.", 413),
     (b"", "empty.wav", "Choose a sound file, or record one.", 422),
+    # 22 bytes of WebM whose Duration is NaN (an EBML header, Duration = NaN, a Void element)
+    (NAN_WEBM, "nan.webm", "Askel could not read this sound file. Please record it again.", 422),
 ])
 def test_bad_uploads_are_refused_with_a_clear_message(app, world, data, filename, message, status):
     response = upload(world["clients"]["instructor"], "so", data, filename=filename)

@@ -9,6 +9,7 @@ from flask import (Blueprint, abort, current_app, flash, make_response, redirect
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
@@ -283,15 +284,22 @@ def help():
     lesson = catalogue().lesson(course_id, lesson_id)
     if lesson is None or lesson.step(step_id) is None:
         course_id = lesson_id = step_id = None
-    open_request = db.session.scalar(
-        db.select(HelpRequest).where(HelpRequest.enrollment_id == enrollment.id, HelpRequest.handled_at.is_(None))
-    )
-    if open_request is None:
-        open_request = HelpRequest(enrollment_id=enrollment.id)
-        db.session.add(open_request)
-    open_request.course, open_request.lesson, open_request.step = course_id, lesson_id, step_id
-    open_request.created_at = utcnow()
-    db.session.commit()
+    for attempt in range(2):
+        open_request = db.session.scalar(
+            db.select(HelpRequest).where(HelpRequest.enrollment_id == enrollment.id, HelpRequest.handled_at.is_(None))
+        )
+        if open_request is None:
+            open_request = HelpRequest(enrollment_id=enrollment.id)
+            db.session.add(open_request)
+        open_request.course, open_request.lesson, open_request.step = course_id, lesson_id, step_id
+        open_request.created_at = utcnow()
+        try:
+            db.session.commit()
+            break
+        except IntegrityError:  # a second press at the same moment opened it: update that one
+            db.session.rollback()
+            if attempt:
+                raise
     message = _("Your instructor has been told and will come to you soon.")
     if is_htmx():
         return render_template("_partials/help_sent.html", message=message)

@@ -10,6 +10,7 @@ No audio library: each format's length is read from its own structure, which is 
 """
 from __future__ import annotations
 
+import math
 import struct
 from dataclasses import dataclass
 
@@ -75,7 +76,7 @@ def check(data: bytes) -> Audio:
         seconds = DURATION[kind](data)
     except (struct.error, IndexError, ValueError, ZeroDivisionError, OverflowError):
         seconds = None
-    if seconds is None or seconds <= 0:
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:  # a header may say NaN or inf
         raise AudioError("unreadable")
     if seconds > MAX_SECONDS:
         raise AudioError("length")

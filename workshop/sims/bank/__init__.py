@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, current_app
+from sqlalchemy.exc import IntegrityError
 
 from ...curriculum.scenarios import load_scenario
 from ...extensions import db
@@ -94,8 +95,14 @@ def sandbox(learner_id: int) -> BankState:
     learner who comes back weeks later can still pay them on time."""
     state = db.session.get(BankState, learner_id)
     if state is None:
-        state = seed(learner_id)
-        db.session.commit()
+        try:
+            state = seed(learner_id)
+            db.session.commit()
+        except IntegrityError:  # her first visit from two tabs at once: the other one seeded it
+            db.session.rollback()
+            state = db.session.get(BankState, learner_id)
+            if state is None:
+                raise
         return state
     now = today()
     stale = db.session.scalars(owned(Bill, learner_id).where(Bill.status == "open", Bill.due < now)).all()

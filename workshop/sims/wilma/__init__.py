@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import utcnow
@@ -52,6 +53,16 @@ def page(template: str, section: str, **context):
         unexplained=unexplained_count(current_user), to_fill=forms_to_fill(current_user, school),
         fi_date=fi_date, fi_time=fi_time, plain=plain, weekday_key=weekday_key, reasons=REASONS, **context,
     )
+
+
+def committed_once() -> None:
+    """Commit what one entry allows only once (a form's answer, a day's notice). If a parallel
+    submit of the same form committed it first, the unique constraint refuses this one: her
+    answer is already there, so this request answers as the first did instead of failing."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
 
 
 def field(name: str, limit: int) -> str:
@@ -290,7 +301,7 @@ def notify():
             for day in days:
                 db.session.add(WilmaMark(learner_id=current_user.id, child=values["child"], kind="notice", day=day,
                                          reason=values["reason"], note=values["note"] or None, explained_at=utcnow()))
-            db.session.commit()
+            committed_once()  # the same days sent twice at once: one entry a day, the same answer
             flash(_("Thank you. The school now knows. Days reported: %(count)s.", count=len(days)), "info")
             return redirect(url_for("wilma.marks") + "#notices", code=303)
     return page("sims/wilma/notify.html", "marks", school=school, values=values, errors=errors, allowed=allowed,
@@ -400,7 +411,7 @@ def form(form_id: str):
         else:
             db.session.add(WilmaFormAnswer(learner_id=current_user.id, form=form_id, child=item["child"],
                                            permission=values["permission"] == "yes", info=values["info"] or None))
-            db.session.commit()
+            committed_once()  # a second quick submit finds the first answer: it answers the same
             flash(_("Thank you. The form was sent to the school."), "info")
             return redirect(url_for("wilma.forms"), code=303)
     elif request.method == "POST":
