@@ -148,6 +148,13 @@ def _clean(request):
             for table in reversed(_db.metadata.sorted_tables):
                 conn.execute(table.delete())
         limiter.reset()
+        # the sign-in limits of *this* app: another create_app() in the run (migration and backup
+        # tests) re-initialises the shared limiter object with a storage of its own
+        counters = app.extensions.get("askel_sign_in_limits")
+        if counters is not None:
+            counters.storage.reset()
+            counters.fallback.storage.reset()
+            counters.down_since, counters.retry_at = None, 0.0
         # per-process caches of what the emptied database held (reviewed wording, rendered steps,
         # who is signed in)
         for cache in ("askel_review", "askel_players", "askel_identities"):

@@ -43,6 +43,11 @@ def create_demo_data(password_factory=None) -> dict:
     staff("liisa", "Liisa", Role.COORDINATOR, "fi")
     deeqa = staff("deeqa", "Deeqa", Role.INSTRUCTOR, "so")
     rasha = staff("rasha", "Rasha", Role.INSTRUCTOR, "ar")
+    db.session.flush()
+    from .review.models import set_grants  # the coordinator's grants: each reviews her own language
+
+    set_grants(deeqa.id, {("so", "wording"), ("so", "narration")})
+    set_grants(rasha.id, {("ar", "wording"), ("ar", "narration")})
 
     lessons = list(catalogue.lessons())
     groups = [

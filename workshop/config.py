@@ -34,6 +34,9 @@ class Config:
         instance = Path(os.environ.get("ASKEL_INSTANCE", ROOT / "instance"))
         self.INSTANCE_PATH = str(instance)
         self.SECRET_KEY = _secret_key(instance)
+        # Rotating the key: the old one stays here (comma-separated) until every card was used or
+        # renewed; sessions, CSRF tokens, tablets and codes signed or keyed by it keep working.
+        self.SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'askel.sqlite3'}"
         )
@@ -63,7 +66,14 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
-        self.REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 180  # a learner's own phone: half a year
+        # "Keep me signed in" on her own phone: the cookie may live a year, but the device's row ends
+        # after REMEMBER_IDLE_DAYS without a visit (auth.identity). Other limits, see docs/security.md.
+        self.REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 365
+        self.REMEMBER_IDLE_DAYS = int(os.environ.get("ASKEL_REMEMBER_IDLE_DAYS", "90"))
+        # A shared tablet signs out by itself after this long without a tap (with a countdown).
+        self.TABLET_IDLE_SECONDS = int(os.environ.get("ASKEL_TABLET_IDLE_SECONDS", "300"))
+        # Any other browser that was not kept signed in: after this many hours without a request.
+        self.SESSION_IDLE_HOURS = float(os.environ.get("ASKEL_SESSION_IDLE_HOURS", "12"))
         self.SEND_FILE_MAX_AGE_DEFAULT = 60 * 60 * 24 * 365  # static URLs are versioned
         self.COMPRESS_ALGORITHM = ["gzip"]
         self.COMPRESS_MIMETYPES = [

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import date, datetime, time, timezone
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -27,9 +29,35 @@ def normalise_code(raw: str) -> str:
     return "".join(ch for ch in (raw or "").upper() if ch.isascii() and ch.isalnum())
 
 
+def _digest_key(secret_key: str | bytes) -> bytes:
+    raw = secret_key.encode() if isinstance(secret_key, str) else secret_key
+    return hmac.new(raw, b"askel: sign-in secret digests", hashlib.sha256).digest()
+
+
+def keyed_digest(inner: str, secret_key: str | bytes) -> str:
+    """HMAC-SHA-256, keyed by the server's secret, of the SHA-256 of a secret (`inner`).
+
+    The database alone is not enough to test guesses of a code offline: the key is the app's
+    SECRET_KEY (in the environment or instance/secret_key, never in the database). Keying the SHA-256
+    rather than the secret itself let the migration re-key digests stored before (0008).
+    """
+    return hmac.new(_digest_key(secret_key), inner.encode(), hashlib.sha256).hexdigest()
+
+
+def _keys() -> list:
+    return [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or [])]
+
+
 def digest(secret: str) -> str:
-    """SHA-256 of a high-entropy random secret (a code or a card token), so it can be looked up."""
-    return hashlib.sha256(secret.encode()).hexdigest()
+    """The digest of a high-entropy random secret (a code, a card or device token), under the current key."""
+    return keyed_digest(hashlib.sha256(secret.encode()).hexdigest(), _keys()[0])
+
+
+def digests(secret: str) -> list[str]:
+    """The digests of a secret under the current key and every fallback key: for looking it up while
+    a rotated key is still accepted (docs/security.md). The first is the current one."""
+    inner = hashlib.sha256(secret.encode()).hexdigest()
+    return [keyed_digest(inner, key) for key in _keys()]
 
 
 def new_code() -> str:
@@ -64,11 +92,6 @@ class Person(UserMixin):
     """What a User row and the signed-in snapshot of one (auth.identity.SignedIn) both answer,
     from their id, role, active and session_version."""
 
-    # Flask-Login: the session stores id and version, so renewing a code or a password
-    # signs out every device that used the old one.
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
@@ -84,6 +107,8 @@ class Person(UserMixin):
 
 class User(Person, db.Model):
     __tablename__ = "users"
+    # SQLite would otherwise give a deleted learner's id to the next one; nothing may name two people.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     role: Mapped[str] = mapped_column(sa.String(16), index=True)
@@ -102,9 +127,16 @@ class User(Person, db.Model):
         back_populates="learner", cascade="all, delete-orphan", order_by="Enrollment.id"
     )
 
+    def get_id(self) -> str:  # pragma: no cover - a User row is never signed in; see auth.identity
+        raise TypeError("sign in with auth.identity.start_session, which names the device session")
+
+    def end_sessions(self) -> None:
+        """Every device signed in as her is signed out (at its next request, on every worker)."""
+        self.session_version = (self.session_version or 1) + 1
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
-        self.session_version = (self.session_version or 1) + 1
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -114,8 +146,25 @@ class User(Person, db.Model):
         code, token = new_code(), secrets.token_urlsafe(24)
         self.code_digest = digest(code)
         self.card_digest = digest(token)
-        self.session_version = (self.session_version or 1) + 1
+        self.end_sessions()
         return code, token
+
+
+class DeviceSession(db.Model):
+    """One signed-in browser or device. Her session and "keep me signed in" cookies name this row by a
+    random token (kept here only as its keyed digest), never by her user id: a deleted account's
+    cookies open nothing, signing out ends just this device, and "sign out everywhere" ends them all
+    (by the user's session_version, which every row must still match)."""
+
+    __tablename__ = "device_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    version: Mapped[int]  # the user's session_version when it began
+    kind: Mapped[str] = mapped_column(sa.String(16))  # own (kept signed in), browser, tablet
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Workshop(db.Model):

@@ -37,6 +37,10 @@ def staff(app, factory, username: str, locale: str | None, role=Role.INSTRUCTOR)
     with app.app_context():
         db.session.get(User, uid).locale = locale
         db.session.commit()
+    if locale and role == Role.INSTRUCTOR:
+        from tests.review.helpers import grant
+
+        grant(app, uid, locale)
     return uid
 
 

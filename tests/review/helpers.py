@@ -19,12 +19,23 @@ def set_locale(app, user_id: int, locale: str | None) -> None:
         db.session.commit()
 
 
+def grant(app, user_id: int, *locales: str, rights=("wording", "narration")) -> None:
+    """The coordinator's grant: she may correct wording and record narrations in these languages."""
+    from workshop.review.models import set_grants
+
+    with app.app_context():
+        set_grants(user_id, {(loc, right) for loc in locales for right in rights})
+        db.session.commit()
+
+
 def make_world(app, factory) -> dict:
     deeqa = factory.staff("deeqa")
     rasha = factory.staff("rasha")
     liisa = factory.staff("liisa", role=Role.COORDINATOR)
     set_locale(app, deeqa, "so")
     set_locale(app, rasha, "ar")
+    grant(app, deeqa, "so")
+    grant(app, rasha, "ar")
     somali = factory.workshop("so", name="Somali group", instructor=deeqa)
     arabic = factory.workshop("ar", name="Arabic group", instructor=rasha)
     amina, amina_code, _ = factory.learner(somali, name="Amina", locale="so")

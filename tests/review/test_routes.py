@@ -82,11 +82,47 @@ def test_unknown_things_are_404_for_the_coordinator(world, path):
     assert world["clients"]["coordinator"].get(path).status_code == 404
 
 
-def test_an_instructor_without_a_lesson_language_is_told_so(app, world):
-    from tests.review.helpers import set_locale
+def test_an_instructor_without_a_grant_is_told_so(app, world):
+    from tests.review.helpers import grant, set_locale
     from tests.staff_admin.helpers import staff_client
 
-    set_locale(app, world["deeqa"], None)
+    grant(app, world["deeqa"])  # no language any more
+    set_locale(app, world["deeqa"], "en")  # her pages in English, so the test reads the words
     page = staff_client(app, "deeqa").get("/review/")
     assert page.status_code == 200
-    assert "no lesson language" in page.get_data(as_text=True)
+    assert "You may not correct lesson wording yet" in page.get_data(as_text=True)
+    assert staff_client(app, "deeqa").get("/review/so/start/01-welcome/").status_code == 403
+
+
+def test_switching_her_interface_language_gives_no_right(app, world):
+    """Issue 12.9: the right was her interface language; POST /language gave her Arabic."""
+    from tests.conftest import csrf_token
+    from tests.staff_admin.helpers import staff_client
+
+    client = staff_client(app, "deeqa")
+    assert client.get("/review/ar/start/01-welcome/").status_code == 403
+    assert client.post("/language", data={"locale": "ar", "csrf_token": csrf_token(client, "/language")}
+                       ).status_code == 303
+    assert client.get("/review/ar/start/01-welcome/").status_code == 403
+    assert client.get("/review/ar/start/01-welcome/welcome/narration").status_code == 403
+    assert client.get("/review/so/start/01-welcome/").status_code == 200  # her grant still holds
+
+
+def test_the_coordinator_grants_rights_per_language_and_right(app, world):
+    from tests.conftest import csrf_token
+    from tests.staff_admin.helpers import staff_client
+
+    liisa = world["clients"]["coordinator"]
+    page = liisa.get(f"/admin/instructors/{world['deeqa']}").get_data(as_text=True)
+    assert 'name="wording-so" value="1" checked' in page and 'name="wording-ar" value="1">' in page
+    token = csrf_token(liisa, f"/admin/instructors/{world['deeqa']}")
+    answer = liisa.post(f"/admin/instructors/{world['deeqa']}/rights",
+                        data={"csrf_token": token, "narration-ar": "1"})
+    assert answer.status_code == 303
+    deeqa = staff_client(app, "deeqa")
+    assert deeqa.get("/review/so/start/01-welcome/").status_code == 403  # wording in Somali taken away
+    assert deeqa.get("/review/ar/start/01-welcome/").status_code == 403  # Arabic: narration only
+    assert deeqa.get("/review/ar/start/01-welcome/welcome/narration").status_code == 200
+    # an instructor cannot grant herself anything
+    assert deeqa.post(f"/admin/instructors/{world['deeqa']}/rights",
+                      data={"csrf_token": csrf_token(deeqa, "/teach/"), "wording-ar": "1"}).status_code == 403

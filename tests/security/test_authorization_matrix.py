@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from workshop.review.models import set_grants
+
 from tests.conftest import csrf_token, sign_in
 from tests.security.crawl import crawl, example_url
 from workshop.extensions import db
@@ -24,28 +26,30 @@ from workshop.models import HelpRequest, Role, User, Workshop
 # staff       instructors for their own groups' objects, the coordinator for all (learner: 403)
 # staff-any   any instructor or the coordinator, nothing group-owned (learner: 403)
 # coordinator the coordinator only
+# signed-in   anyone signed in (anonymous: to the sign-in page)
 # device      a tablet set up by an instructor (no device: 403 for everyone)
 ACCESS = {
     "static": "public", "healthz": "public",
     "learn.index": "public", "learn.language": "public", "learn.media": "public",
     "auth.sign_in": "public", "auth.staff_sign_in": "public", "auth.signed_out": "public",
-    "auth.card": "public", "auth.sign_out": "public",
+    "auth.card": "public", "auth.sign_out": "public", "auth.sign_out_everywhere": "signed-in",
     "learn.home": "learner", "learn.my_progress": "learner", "learn.lesson": "learner",
     "learn.step": "learner", "learn.lesson_done": "learner", "learn.help": "learner",
     "sims.open": "learner", "sims.reset": "learner",
-    "auth.tablet.names": "device", "auth.tablet.learner": "device",
+    "auth.tablet.names": "device", "auth.tablet.learner": "device", "auth.tablet.idle": "device",
+    "auth.tablet.still_here": "device",
     "auth.tablet.setup_index": "staff-any", "auth.tablet.setup": "staff", "auth.tablet.remove_device": "staff",
     "auth.tablet.pictures": "staff",
     "admin.index": "coordinator", "admin.group": "coordinator", "admin.instructor": "coordinator",
     "admin.instructors": "coordinator", "admin.report": "coordinator", "admin.report_csv": "coordinator",
-    "admin.reset_password": "coordinator", "admin.set_active": "coordinator",
+    "admin.reset_password": "coordinator", "admin.set_active": "coordinator", "admin.set_rights": "coordinator",
     "review.index": "staff-any", "review.lesson": "staff-any", "review.edit": "staff-any",
     "review.revert": "staff-any", "review.missing": "staff-any", "review.narration": "staff-any",
     "review.narration_delete": "staff-any", "review.narration_file": "public",
 }
 for _endpoint in ("index", "group", "group_edit", "group_new", "cards", "export_csv", "help_handled", "learner",
                   "learner_add", "learner_delete", "learner_export", "learner_remove", "learner_rename",
-                  "learner_renew", "learners", "lessons_plan", "note_add"):
+                  "learner_renew", "learner_sign_out", "learners", "lessons_plan", "note_add"):
     ACCESS[f"teach.{_endpoint}"] = "staff-any" if _endpoint in ("index", "group_new") else "staff"
 SIM_PREFIXES = ("mail.", "bank.", "wilma.")  # every route of a sim: the learner's own sandbox
 
@@ -84,6 +88,7 @@ def world(app, factory):
     with app.app_context():
         for uid in (deeqa, rasha):
             db.session.get(User, uid).locale = "so"
+            set_grants(uid, {("so", "wording"), ("so", "narration")})
         enrollment = db.session.get(Workshop, group_a).enrollments[0]
         db.session.add(HelpRequest(enrollment_id=enrollment.id, course="start", lesson="01-welcome", step="welcome"))
         db.session.commit()
@@ -132,6 +137,8 @@ def _expected(kind: str, role: str, owned: bool) -> set[int]:
         return {403}
     if role == "anonymous":
         return {302}
+    if kind == "signed-in":
+        return ok
     if kind == "learner":
         if role == "learner":
             return ok
@@ -163,7 +170,7 @@ def test_authorisation_matrix(app, world):
         reached += 1
         for role, client in clients.items():
             expected = _expected(kind, role, owned)
-            if method == "POST" and (expected & {200, 303} or rule.endpoint == "auth.sign_out"):
+            if method == "POST" and (expected & {200, 303} or rule.endpoint in ("auth.sign_out", "auth.sign_out_everywhere")):
                 continue
             if method == "POST":
                 response = client.post(url, data={"csrf_token": _token(client)})

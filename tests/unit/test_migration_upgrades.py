@@ -86,3 +86,33 @@ def test_upgrade_from_each_revision_keeps_the_data(tmp_path, monkeypatch, start)
             with db.engine.begin() as conn:
                 conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
             db.engine.dispose()
+
+
+def test_upgrade_rekeys_stored_codes_and_stops_id_reuse(tmp_path, monkeypatch):
+    """0008: codes stored as plain SHA-256 before still sign in (re-keyed by the server's secret),
+    and SQLite stops giving a deleted user's id to the next one (issue 12, items 1 and 4)."""
+    import hashlib
+
+    from workshop.models import digest
+
+    for url in _database_urls(tmp_path):
+        monkeypatch.setenv("ASKEL_INSTANCE", str(tmp_path / "instance"))
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(tmp_path / "instance"),
+                          "SECRET_KEY": "x"})
+        with app.app_context():
+            upgrade(revision="0001_core")
+            with db.engine.begin() as conn:
+                _core_rows(conn)
+                conn.execute(sa.text("UPDATE users SET code_digest = :d WHERE id = 2"),
+                             {"d": hashlib.sha256(b"ACDE3467").hexdigest()})
+            upgrade(revision="heads")
+            with db.engine.begin() as conn:
+                assert conn.execute(sa.text("SELECT code_digest FROM users WHERE id = 2")).scalar() == digest("ACDE3467")
+                conn.execute(sa.text("DELETE FROM users WHERE id = 2"))
+                assert conn.execute(sa.text("SELECT count(*) FROM step_events")).scalar() == 0  # cascade still there
+                conn.execute(sa.text(
+                    "INSERT INTO users (role, display_name, active, session_version, created_at) "
+                    "VALUES ('learner', 'Hodan', :t, 1, '2026-01-06 10:00:00')"), {"t": True})
+                assert conn.execute(sa.text("SELECT max(id) FROM users")).scalar() == 3
+        with app.app_context():
+            db.engine.dispose()

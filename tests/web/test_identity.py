@@ -11,7 +11,7 @@ from sqlalchemy import update
 from tests.conftest import csrf_token, recorded_queries, sign_in
 from workshop.auth import identity
 from workshop.extensions import db
-from workshop.models import Enrollment, User
+from workshop.models import DeviceSession, Enrollment, User, digest
 
 STEP = "/learn/start/01-welcome/steps/welcome"
 
@@ -26,7 +26,7 @@ def kept(app, monkeypatch):
 
 
 def _user_reads(statements) -> int:
-    return sum(1 for s in statements if "FROM users" in s and "users.id =" in s)
+    return sum(1 for s in statements if "FROM device_sessions JOIN users" in s)
 
 
 def _behind_the_app(app, uid: int, **values) -> None:
@@ -140,13 +140,15 @@ def test_the_snapshot_is_what_views_need_and_her_row_on_request(app, factory):
     workshop = factory.workshop("ar")
     uid, _code, _ = factory.learner(workshop, locale=None)
     with app.test_request_context():
-        me = identity.read(uid)
+        db.session.add(DeviceSession(user_id=uid, token_digest=digest("a-device-token"), version=2, kind="own"))
+        db.session.commit()
+        me = identity.read("a-device-token")
         assert (me.id, me.role, me.locale, me.is_learner, me.is_staff) == (uid, "learner", None, True, False)
         assert [m.workshop_id for m in me.memberships] == [workshop]
         assert me.membership_now().language == "ar"
-        assert me.get_id() == f"{uid}:{me.session_version}"
+        assert me.get_id() == "d:a-device-token"  # the device, never her id
         assert isinstance(me.record, User) and me.record.id == uid
         with pytest.raises(AttributeError):
             me.locale = "so"  # frozen: threads share it
     with app.test_request_context():
-        assert identity.read(999_999) is None
+        assert identity.read("no-such-device") is None

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from .. import i18n
 from ..extensions import db
 from ..models import CODE_ALPHABET, Enrollment, Progress, Role, Status, User, Workshop, workshop_instructors
+from ..review.models import RIGHTS, grants_of, set_grants
 from ..web import Pager, role_required
 from . import report as reach
 from .forms import ActionForm, InstructorForm, ReportFilter
@@ -130,7 +132,21 @@ def _instructor_or_404(user_id: int) -> User:
 def instructor(user_id: int):
     user = _instructor_or_404(user_id)
     return render_template("admin/instructor.html", instructor=user, groups=_groups_by_instructor().get(user.id, []),
-                           form=ActionForm())
+                           form=ActionForm(), grants=grants_of(user.id), rights=RIGHTS)
+
+
+@bp.route("/instructors/<int:user_id>/rights", methods=["POST"])
+def set_rights(user_id: int):
+    """Which languages she may correct lesson wording in, and record narrations in."""
+    user = _instructor_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    wanted = {(locale, right) for locale in i18n.LOCALES for right in RIGHTS
+              if request.form.get(f"{right}-{locale}") == "1"}
+    set_grants(user.id, wanted, by_id=current_user.id)
+    db.session.commit()
+    flash(_("Her rights are saved."), "ok")
+    return redirect(url_for("admin.instructor", user_id=user.id) + "#rights", code=303)
 
 
 @bp.route("/instructors/<int:user_id>/password", methods=["POST"])

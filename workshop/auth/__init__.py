@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
@@ -14,10 +14,10 @@ from wtforms.validators import DataRequired, Length
 
 from .. import i18n
 from ..extensions import db
+from ..models import Role, User, digest, digests, normalise_code, utcnow
 from ..redirects import same_site_path
-from ..models import Role, User, digest, normalise_code, utcnow
 from . import throttle
-from .identity import start_session
+from .identity import end_all_sessions, end_session, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -51,7 +51,6 @@ class ConfirmForm(FlaskForm):
 
 
 def _start_session(user: User, remember: bool):
-    session.pop("next", None)
     choice = i18n.chosen_locale()
     if user.locale not in i18n.LOCALES and choice:
         user.locale = choice
@@ -84,9 +83,10 @@ def sign_in():
             abort(429)
         code = normalise_code(form.code.data)
         user = db.session.scalar(
-            db.select(User).where(User.code_digest == digest(code), User.role == Role.LEARNER)
+            db.select(User).where(User.code_digest.in_(digests(code)), User.role == Role.LEARNER)
         ) if code else None
         if user is not None and user.active:
+            user.code_digest = digest(code)  # re-keyed, if it was stored under a rotated key
             _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(url_for("learn.home")), code=303)
         gate.failed()
@@ -109,7 +109,7 @@ def card(token: str | None):
 
     if token is not None:
         user = db.session.scalar(
-            db.select(User).where(User.card_digest == digest(token), User.role == Role.LEARNER)
+            db.select(User).where(User.card_digest.in_(digests(token)), User.role == Role.LEARNER)
         ) if 10 <= len(token) <= 64 else None
         if user is None or not user.active:
             gate = throttle.card_gate()  # a right card is always checked and accepted (192 bits)
@@ -130,8 +130,7 @@ def card(token: str | None):
         return render_template("auth/card_invalid.html"), 404
     form = ConfirmForm()
     if form.validate_on_submit():
-        session.pop("card", None)
-        logout_user()
+        end_session()  # whoever was signed in on this browser (and the pending card)
         _start_session(user, remember=form.remember.data)
         return redirect(url_for("learn.home"), code=303)
     return render_template("auth/card.html", form=form, learner=user)
@@ -157,13 +156,29 @@ def staff_sign_in():
     return render_template("auth/staff_sign_in.html", form=form, error=error)
 
 
+class EverywhereForm(FlaskForm):
+    """Only the CSRF token."""
+
+
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
-    logout_user()
-    session.pop("next", None)
+    end_session()
     if tablet.current_device() is not None:  # a shared tablet: back to the names for the next learner
         return redirect(url_for("auth.tablet.names"), code=303)
     return redirect(url_for("auth.signed_out"), code=303)
+
+
+@bp.route("/sign-out/everywhere", methods=["POST"])
+def sign_out_everywhere():
+    """Her lost or shared phone: every device signed in as her is signed out, this one too."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not EverywhereForm().validate_on_submit():
+        abort(400)
+    end_all_sessions(current_user.record)
+    db.session.commit()
+    end_session()
+    return redirect(url_for("auth.signed_out", everywhere=1), code=303)
 
 
 @bp.route("/signed-out")

@@ -19,16 +19,16 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
 from .. import i18n
 from ..extensions import db
-from ..models import Enrollment, Role, User, Workshop, digest, utcnow, workshop_instructors
+from ..models import Enrollment, Role, User, Workshop, digest, digests, utcnow, workshop_instructors
 from . import throttle
-from .identity import start_session
+from .identity import end_session, start_session
 from .tablet_models import (
     PICTURE_COUNT, PICTURES, PicturePassword, TabletDevice, check_picture_password, set_picture_password,
 )
@@ -75,7 +75,7 @@ def current_device() -> TabletDevice | None:
     if "tablet_device" not in g:
         token = _device_token()
         g.tablet_device = db.session.scalar(
-            db.select(TabletDevice).where(TabletDevice.token_digest == digest(token))
+            db.select(TabletDevice).where(TabletDevice.token_digest.in_(digests(token)))
             .options(selectinload(TabletDevice.workshop))
         ) if token else None
     return g.tablet_device
@@ -141,6 +141,23 @@ def _learner_on(device: TabletDevice, learner_id: int) -> User | None:
     )
 
 
+@bp.route("/idle")
+def idle():
+    """A page left alone without JavaScript asks here when the tablet's idle time is up: by then
+    the session has ended (auth.identity), and the next person sees the names again."""
+    if current_user.is_authenticated:
+        from . import home_for
+
+        return redirect(home_for(current_user), code=303)
+    return redirect(url_for("auth.tablet.names"), code=303)
+
+
+@bp.route("/still-here", methods=["POST"])
+def still_here():
+    """A tap on the page (JavaScript): she is still here, so the idle time starts again."""
+    return "", 204
+
+
 @bp.route("/")
 def names():
     device = current_device()
@@ -199,7 +216,7 @@ def learner(learner_id: int):
             chosen = so_far + [int(picture)]
             if len(chosen) == PICTURE_COUNT:
                 if check_picture_password(password, chosen):
-                    logout_user()
+                    end_session()  # whoever was signed in on this tablet
                     person.last_seen_at = device.last_used_at = utcnow()
                     db.session.commit()
                     start_session(person, remember=False)  # a shared tablet: never remembered

@@ -1,9 +1,10 @@
 """Review: recorded narrations ("listen" on every step) and the translation review in the browser.
 
-Instructors perfect the wording of the lessons in their own language (User.locale) and record
-narrations for it; the coordinator does both for every language. Authorisation is in one place,
-the blueprint's before_request: staff only, and a URL about a language only for staff of that
-language and the coordinator. A narration file is served to any signed-in person (learners
+Instructors perfect the wording of the lessons and record narrations in the languages the
+coordinator granted them (ReviewGrant: per instructor, language and right, never derived from the
+language of her pages); the coordinator does both for every language. Authorisation is in one
+place, the blueprint's before_request: staff only, and a URL about a language only for the
+coordinator and instructors with that grant. A narration file is served to any signed-in person (learners
 listen), only by its own route, from instance/narrations/, never from the database or /static.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ import secrets
 from pathlib import Path
 
 from flask import (
-    Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for,
+    Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, send_file, url_for,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -29,7 +30,7 @@ from ..extensions import db
 from ..models import Role, utcnow
 from ..web import catalogue, is_htmx, page_or_fragment
 from . import audio, state
-from .models import Narration, Wording, WordingChange
+from .models import Narration, Wording, WordingChange, grants_of
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -53,16 +54,28 @@ class ActionForm(FlaskForm):
     """Only the CSRF token; fields are read from the request and checked in the view."""
 
 
-def can_edit(locale: str, user=None) -> bool:
-    """Staff of that language (her account's language) and the coordinator."""
-    user = user or current_user
-    if user.role == Role.COORDINATOR:
-        return locale in i18n.LOCALES
-    return user.role == Role.INSTRUCTOR and user.locale == locale and locale in i18n.LOCALES
+# The right each page needs: correcting wording, or recording narrations.
+RIGHT_OF = {"review.lesson": "wording", "review.edit": "wording", "review.revert": "wording",
+            "review.narration": "narration", "review.narration_delete": "narration"}
+
+
+def _grants() -> set[tuple[str, str]]:
+    if "review_grants" not in g:
+        g.review_grants = grants_of(current_user.id)
+    return g.review_grants
+
+
+def can_edit(locale: str, right: str = "wording") -> bool:
+    """The coordinator, and instructors the coordinator granted this right for this language."""
+    if locale not in i18n.LOCALES:
+        return False
+    if current_user.role == Role.COORDINATOR:
+        return True
+    return current_user.role == Role.INSTRUCTOR and (locale, right) in _grants()
 
 
 @bp.before_request
-def staff_of_that_language():
+def staff_with_a_grant():
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if request.endpoint in SIGNED_IN:
@@ -75,7 +88,7 @@ def staff_of_that_language():
             abort(404)
         if request.endpoint in ("review.lesson", "review.edit", "review.revert") and locale not in WORDING_LOCALES:
             abort(404)
-        if not can_edit(locale):
+        if not can_edit(locale, RIGHT_OF.get(request.endpoint, "wording")):
             abort(403)
     return None
 
@@ -108,11 +121,11 @@ def _step_or_404(lesson, step_id: str):
 
 
 def reviewable_locales() -> list[str]:
-    return [loc for loc in WORDING_LOCALES if can_edit(loc)]
+    return [loc for loc in WORDING_LOCALES if can_edit(loc, "wording")]
 
 
 def recordable_locales() -> list[str]:
-    return [loc for loc in i18n.LOCALES if can_edit(loc)]
+    return [loc for loc in i18n.LOCALES if can_edit(loc, "narration")]
 
 
 def _texts_of(lesson) -> dict[str, tuple[str, str]]:
@@ -165,7 +178,7 @@ def index():
     chosen = request.args.get("locale")
     locale = chosen if chosen in locales else (locales[0] if locales else None)
     return render_template("review/index.html", locales=locales, review_locale=locale,
-                           courses=catalogue().courses)
+                           recordable=recordable_locales(), courses=catalogue().courses)
 
 
 @bp.route("/<locale>/<course_id>/<lesson_id>/")
@@ -354,7 +367,7 @@ def too_large(e):
     args = request.view_args or {}
     locale = args.get("locale")
     if (request.endpoint == "review.narration" and current_user.is_authenticated and current_user.is_staff
-            and locale in i18n.LOCALES and can_edit(locale)):
+            and locale in i18n.LOCALES and can_edit(locale, "narration")):
         lesson = catalogue().lesson(args["course_id"], args["lesson_id"])
         step = lesson.step(args["step_id"]) if lesson else None
         if step is not None:

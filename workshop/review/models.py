@@ -71,3 +71,37 @@ class ReviewVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(sa.String(32))
+
+
+class ReviewGrant(db.Model):
+    """A right the coordinator gives an instructor for one language: to correct the lessons' wording
+    ("wording") or to record narrations ("narration"). Never derived from her interface language."""
+
+    __tablename__ = "review_grants"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    locale: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    right: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+RIGHTS = ("wording", "narration")
+
+
+def grants_of(user_id: int) -> set[tuple[str, str]]:
+    """Her grants as (locale, right) pairs."""
+    rows = db.session.execute(
+        sa.select(ReviewGrant.locale, ReviewGrant.right).where(ReviewGrant.user_id == user_id)
+    ).all()
+    return {(r.locale, r.right) for r in rows}
+
+
+def set_grants(user_id: int, wanted: set[tuple[str, str]], by_id: int | None = None) -> None:
+    """Her grants become exactly `wanted`; the caller commits."""
+    have = grants_of(user_id)
+    for locale, right in have - wanted:
+        db.session.execute(sa.delete(ReviewGrant).where(
+            ReviewGrant.user_id == user_id, ReviewGrant.locale == locale, ReviewGrant.right == right))
+    for locale, right in sorted(wanted - have):
+        db.session.add(ReviewGrant(user_id=user_id, locale=locale, right=right, granted_by_id=by_id))

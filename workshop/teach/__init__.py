@@ -16,9 +16,10 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from .. import privacy
+from ..auth.identity import end_all_sessions
 from ..extensions import db
 from ..models import (
-    Assignment, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
+    Assignment, DeviceSession, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
     workshop_instructors,
 )
 from ..web import Pager, catalogue, is_htmx, page_or_fragment, role_required
@@ -253,8 +254,24 @@ def learner(workshop_id: int, learner_id: int):
 
 
 def _learner_page(workshop, enrollment, note_form, status=200):
+    devices = db.session.scalar(
+        db.select(db.func.count(DeviceSession.id)).join(User, User.id == DeviceSession.user_id)
+        .where(DeviceSession.user_id == enrollment.learner_id, DeviceSession.version == User.session_version)
+    )
     return render_template("teach/learner.html", workshop=workshop, enrollment=enrollment, learner=enrollment.learner,
-                           history=hist.history(enrollment), note_form=note_form), status
+                           history=hist.history(enrollment), note_form=note_form, devices=devices), status
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/sign-out", methods=["POST"])
+def learner_sign_out(workshop_id: int, learner_id: int):
+    """Her phone was lost or she signed in on someone else's: every device she is signed in on ends."""
+    workshop = workshop_or_404(workshop_id)
+    enrollment = enrollment_or_404(workshop, learner_id)
+    checked_form()
+    end_all_sessions(enrollment.learner)
+    db.session.commit()
+    flash(_("%(name)s is signed out on every device.", name=enrollment.learner.display_name), "ok")
+    return redirect(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id), code=303)
 
 
 @bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/notes", methods=["POST"])
