@@ -239,3 +239,23 @@ def test_class_progress_csv_keeps_a_semicolon_cell_whole(app, factory, teacher):
             assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) for cell in row), row
     names = [r[0] for r in csv.reader(io.StringIO(text))][1:]
     assert "Sahra;'=1+1" in names and "line\n'@x" in names
+
+
+def test_a_double_tap_on_add_does_not_add_her_twice(app, teacher):
+    """Issue 15, item 15: the name stayed in the field, and a second "Add" silently added her again."""
+    client, _uid, wid = teacher
+    url = f"/teach/groups/{wid}/learners"
+    added = post(client, url, {"name": "Hodan"}).get_data(as_text=True)
+    assert "Hodan was added" in added
+    assert 'value="Hodan"' not in added.split('class="card add-learner"')[1].split("</form>")[0]  # the field is empty
+    again = post(client, url, {"name": " hodan "})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 422 and "hodan is already in this group. She was not added again." in html
+    assert 'name="same_name" value="yes"' in html
+
+    def count():
+        with app.app_context():
+            return db.session.scalar(db.select(db.func.count(User.id)).where(db.func.lower(User.display_name) == "hodan"))
+    assert count() == 1
+    assert post(client, url, {"name": "Hodan", "same_name": "yes"}).status_code == 200  # another person, confirmed
+    assert count() == 2

@@ -179,13 +179,19 @@ def lessons_plan(workshop_id: int):
 
 # ---- learners -------------------------------------------------------------------------------
 
-def _learners_page(workshop: Workshop, form: LearnerForm | None = None, new_card=None, status: int = 200):
-    enrollments = db.session.scalars(
+def _group_enrollments(workshop: Workshop) -> list[Enrollment]:
+    return db.session.scalars(
         db.select(Enrollment).join(Enrollment.learner).where(Enrollment.workshop_id == workshop.id)
         .options(selectinload(Enrollment.learner)).order_by(User.display_name, Enrollment.id)
     ).all()
-    return render_template("teach/learners.html", workshop=workshop, enrollments=enrollments,
-                           form=form or LearnerForm(), action=ActionForm(), new_card=new_card), status
+
+
+def _learners_page(workshop: Workshop, form: LearnerForm | None = None, new_card=None, status: int = 200,
+                   same_name: str | None = None):
+    # After an add the field is empty (formdata=None): a second tap on "Add" has nothing to add.
+    return render_template("teach/learners.html", workshop=workshop, enrollments=_group_enrollments(workshop),
+                           form=form or LearnerForm(formdata=None), action=ActionForm(), new_card=new_card,
+                           same_name=same_name), status
 
 
 @bp.route("/groups/<int:workshop_id>/learners")
@@ -200,7 +206,13 @@ def learner_add(workshop_id: int):
     form = LearnerForm()
     if not form.validate_on_submit():
         return _learners_page(workshop, form, status=422)
-    user = User(role=Role.LEARNER, display_name=form.name.data.strip())
+    name = form.name.data.strip()
+    # A double tap, or the same person added twice, inflates the group and the reach report: a name
+    # already in the group is added again only when the instructor says it is another person.
+    if request.form.get("same_name") != "yes" and any(
+            e.learner.display_name.casefold() == name.casefold() for e in _group_enrollments(workshop)):
+        return _learners_page(workshop, form, status=422, same_name=name)
+    user = User(role=Role.LEARNER, display_name=name)
     code, token = user.issue_code()
     db.session.add(user)
     db.session.add(Enrollment(workshop=workshop, learner=user))
