@@ -221,6 +221,7 @@ def test_a_staff_form_that_creates_something_sent_twice_at_once_creates_it_once(
         statuses, _answers = _twice(a, b, url, {**data, "once": key})
         with app.app_context():
             made = db.session.scalar(count) - before
-        if any(not isinstance(s, int) or s >= 400 for s in statuses) or made != 1:
+        # the second may also be told "already in this group" (422) if it looked after the first committed
+        if any(not isinstance(s, int) or s >= 500 for s in statuses) or min(statuses) >= 400 or made != 1:
             failures.append((round_, statuses, made))
     assert failures == [], f"{len(failures)} of {rounds} rounds: {failures[:3]}"
