@@ -259,3 +259,11 @@ def test_a_double_tap_on_add_does_not_add_her_twice(app, teacher):
     assert count() == 1
     assert post(client, url, {"name": "Hodan", "same_name": "yes"}).status_code == 200  # another person, confirmed
     assert count() == 2
+
+
+def test_tablet_set_up_is_linked_from_the_group_list_and_the_class_view(teacher):
+    """Issue 15, item 16: tablet set-up had no link from the class view or the group list."""
+    client, _uid, wid = teacher
+    link = f'href="/tablet/setup/{wid}"'
+    assert link in client.get("/teach/").get_data(as_text=True)
+    assert link in client.get(f"/teach/groups/{wid}").get_data(as_text=True)
