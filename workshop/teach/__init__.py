@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import privacy
@@ -22,7 +23,7 @@ from ..models import (
     Assignment, DeviceSession, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
     workshop_instructors,
 )
-from ..web import Pager, catalogue, is_htmx, page_or_fragment, role_required
+from ..web import Once, Pager, catalogue, is_htmx, page_or_fragment, role_required
 from . import history as hist
 from . import live
 from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
@@ -105,12 +106,20 @@ def group_new():
         form.starts_on.data, form.ends_on.data = today, today + timedelta(weeks=18)
         form.start_time.data, form.weekday.data = time(17, 0), today.weekday()
     if form.validate_on_submit():
+        once = Once()
+        if (first := once.replay()) is not None:  # the same form sent twice: one group
+            return first
         workshop = Workshop()
         _fill_workshop(workshop, form)
         if current_user.role == Role.INSTRUCTOR:
             workshop.instructors.append(current_user.record)
         db.session.add(workshop)
-        db.session.commit()
+        db.session.flush()
+        once.record(url_for("teach.learners", workshop_id=workshop.id))
+        try:
+            db.session.commit()
+        except IntegrityError as error:
+            return once.lost_race(error)
         flash(_("The group is ready. Now add the learners."), "ok")
         return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
     return render_template("teach/group_form.html", form=form, workshop=None), 422 if form.errors else 200
@@ -206,6 +215,9 @@ def learner_add(workshop_id: int):
     form = LearnerForm()
     if not form.validate_on_submit():
         return _learners_page(workshop, form, status=422)
+    once = Once()
+    if (first := once.replay()) is not None:  # sent twice: one learner (her card can be printed again)
+        return first
     name = form.name.data.strip()
     # A double tap, or the same person added twice, inflates the group and the reach report: a name
     # already in the group is added again only when the instructor says it is another person.
@@ -216,7 +228,11 @@ def learner_add(workshop_id: int):
     code, token = user.issue_code()
     db.session.add(user)
     db.session.add(Enrollment(workshop=workshop, learner=user))
-    db.session.commit()
+    once.record(url_for("teach.learners", workshop_id=workshop.id))
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        return once.lost_race(error)
     card = hist.make_cards(workshop, [(user, code, token)])[0]
     return _learners_page(workshop, new_card=card)
 
@@ -293,8 +309,15 @@ def note_add(workshop_id: int, learner_id: int):
     form = NoteForm()
     if not form.validate_on_submit():
         return _learner_page(workshop, enrollment, form, status=422)
+    once = Once()
+    if (first := once.replay()) is not None:  # sent twice: one note
+        return first
     db.session.add(InstructorNote(enrollment_id=enrollment.id, author_id=current_user.id, text=form.text.data.strip()))
-    db.session.commit()
+    once.record(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id) + "#notes")
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        return once.lost_race(error)
     flash(_("Note saved."), "ok")
     return redirect(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id) + "#notes", code=303)
 
