@@ -259,6 +259,18 @@ class StepEvent(db.Model):
     helped: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
+class FormSubmission(db.Model):
+    """A form that creates something, submitted once: the key it carried (a hidden field made when
+    the form was drawn) and where its answer sent her. The same key again answers the same."""
+
+    __tablename__ = "form_submissions"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    location: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
 class HelpRequest(db.Model):
     __tablename__ = "help_requests"
     # one open request per enrolment: two quick presses cannot open two (migration 0012_help_once)

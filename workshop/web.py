@@ -1,13 +1,16 @@
 """What every blueprint shares: the signed-in user, template helpers, htmx, errors."""
 from __future__ import annotations
 
+import re
+import uuid
 from pathlib import Path
 
-from flask import Flask, abort, current_app, make_response, render_template, request, session, url_for
+from flask import Flask, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.routing import IntegerConverter
@@ -142,6 +145,51 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+ONCE_FIELD = "once"
+ONCE_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def once_field() -> Markup:
+    """The hidden field of a form that creates something: a key made as the form is drawn."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(ONCE_FIELD, uuid.uuid4().hex)
+
+
+class Once:
+    """One submit of a form that creates something, by the key its form carried (`once_field`).
+
+    A view asks `replay()` first: the same key seen before answers where the first submit went.
+    Before the commit that stores what the form made, `record(location)` adds the key to the same
+    transaction; when a parallel submit with the same key committed first, that commit fails on
+    the key and `lost_race()` answers as the winner did. A form without the key works as before.
+    """
+
+    def __init__(self) -> None:
+        value = request.form.get(ONCE_FIELD, "")
+        self.key = value if ONCE_RE.fullmatch(value) else None
+
+    def _seen(self):
+        from .models import FormSubmission
+
+        return db.session.get(FormSubmission, (current_user.id, self.key)) if self.key else None
+
+    def replay(self):
+        seen = self._seen()
+        return redirect(seen.location, code=303) if seen is not None else None
+
+    def record(self, location: str) -> None:
+        from .models import FormSubmission
+
+        if self.key:
+            db.session.add(FormSubmission(user_id=current_user.id, key=self.key, location=location[:500]))
+
+    def lost_race(self, error: Exception):
+        db.session.rollback()
+        seen = self._seen()
+        if seen is None:
+            raise error
+        return redirect(seen.location, code=303)
+
+
 def locale_without_database() -> str:
     """Her language as far as this request alone tells: the session, the language cookie, the browser."""
     for value in (session.get("locale"), request.cookies.get(i18n.LANG_COOKIE)):
@@ -197,7 +245,8 @@ def init_app(app: Flask) -> None:
             return response
         return redirect(url_for("auth.sign_in"))
 
-    app.jinja_env.globals.update(static_url=static_url, media_url=media_url, lt=i18n.lesson_text, fi_label=fi_label)
+    app.jinja_env.globals.update(static_url=static_url, media_url=media_url, lt=i18n.lesson_text, fi_label=fi_label,
+                                 once_field=once_field)
 
     @app.before_request
     def refuse_nul_characters():

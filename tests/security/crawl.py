@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from werkzeug.routing import IntegerConverter
+
 SKIP_PREFIXES = ("/static/", "/media/", "/healthz")
 SKIP_ACTIONS = ("/sign-out",)
 
@@ -105,7 +107,7 @@ def example_url(rule, number: int = 999999) -> str:
     values = {}
     for arg, conv in rule._converters.items():
         kind = type(conv).__name__
-        if kind == "IntegerConverter":
+        if isinstance(conv, IntegerConverter):  # the app's own id converter is one
             values[arg] = number
         elif kind == "AnyConverter":
             values[arg] = sorted(conv.items)[0]

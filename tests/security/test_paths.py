@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from tests.conftest import csrf_token
 from tests.security.crawl import crawl
@@ -24,7 +25,7 @@ def _urls(app) -> list[tuple[str, str]]:
     """(method, url) for each rule with each hostile value in each of its arguments."""
     urls = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "auth.sign_out":  # would end the session the other URLs need
+        if rule.endpoint in ("auth.sign_out", "auth.sign_out_everywhere"):  # would end the session the other URLs need
             continue
         if rule.endpoint == "static" or not rule._converters:
             if rule.endpoint != "static":
@@ -34,14 +35,14 @@ def _urls(app) -> list[tuple[str, str]]:
         method = "GET" if "GET" in rule.methods else "POST"
         converters = rule._converters
         for arg in converters:
-            values = HUGE_NUMBERS if type(converters[arg]).__name__ == "IntegerConverter" else HOSTILE_TEXT
+            values = HUGE_NUMBERS if isinstance(converters[arg], IntegerConverter) else HOSTILE_TEXT
             for value in values:
                 path = rule.rule
                 for other, conv in converters.items():
                     kind = type(conv).__name__
                     if other == arg:
                         filler = value
-                    elif kind == "IntegerConverter":
+                    elif isinstance(conv, IntegerConverter):
                         filler = "1"
                     elif kind == "AnyConverter":
                         filler = sorted(conv.items)[0]
@@ -62,6 +63,7 @@ def test_hostile_path_parameters_never_give_a_server_error(app, factory, role):
     problems = []
     urls = _urls(app)
     assert len(urls) > 100
+    assert sum(HUGE_NUMBERS[0] in url for _m, url in urls) >= 20  # every id route gets the huge numbers
     # the real pages she reaches (and the links that open them), with a hostile query string
     pages, _forms = crawl(client, start, limit=40)
     urls += [("GET", page + ("&" if "?" in page else "?") + query) for page in start + pages for query in HOSTILE_QUERIES]
@@ -79,3 +81,24 @@ def test_hostile_path_parameters_never_give_a_server_error(app, factory, role):
         if role != "anonymous" and response.status_code in (302, 303) and "/sign-in" in response.location:
             problems.append(f"signed out by {method} {url[:120]}")
     assert not problems, problems[:20]
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/staff/sign-in", {"username": "coordinator\x00", "password": "x"}),
+    ("/sign-in", {"code": "ABCD\x00EFGH"}),
+    ("/language", {"locale": "so", "next": "/home\x00"}),
+])
+def test_nul_in_an_anonymous_form_is_refused_with_a_page_in_her_language(app, path, data):
+    client = app.test_client()
+    token = csrf_token(client, "/language")
+    response = client.post(path, data={**data, "csrf_token": token}, headers={"Accept-Language": "so"})
+    assert response.status_code == 400
+    assert '<html lang="so"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", ['{"code": "A\\u0000B"}', '{"a\\u0000": 1}', "{\"x\": \"\x00\"}"])
+def test_nul_in_a_json_body_is_refused(app, body):
+    client = app.test_client()
+    token = csrf_token(client, "/language")
+    response = client.post("/sign-in", data=body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert response.status_code == 400

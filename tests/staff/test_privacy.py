@@ -59,6 +59,8 @@ def test_her_file_holds_every_practice_service_and_her_picture_password(app, fac
             assert sum(len(rows) for rows in part.values()) == stored, name
     assert data["picture_password"]["set"] is True and data["picture_password"]["set_at"]
     assert "password_hash" not in json.dumps(data)
+    assert data["signed_in_devices"] and {d["kind"] for d in data["signed_in_devices"]} <= {"own", "browser", "tablet"}
+    assert "token_digest" not in json.dumps(data)
     other_data = json.loads(client.get(f"/teach/groups/{wid}/learners/{other}/data.json").get_data())
     assert other_data["picture_password"] == {"set": False, "set_at": None}
 

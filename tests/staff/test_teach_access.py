@@ -40,7 +40,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("teach.learner_delete", "GET"): {**DENIED, "owner": 200, "coordinator": 200},
     ("teach.learner_delete", "POST"): {**DENIED, "owner": 303, "coordinator": 303},
     ("teach.cards", "GET"): {**DENIED, "owner": 200, "coordinator": 200},
-    ("teach.cards", "POST"): {**DENIED, "owner": 200, "coordinator": 200},
+    ("teach.cards", "POST"): {**DENIED, "owner": 422, "coordinator": 422},  # nobody chosen: nothing renewed
     ("teach.learner_renew", "GET"): {**DENIED, "owner": 200, "coordinator": 200},
     ("teach.learner_renew", "POST"): {**DENIED, "owner": 200, "coordinator": 200},
     ("teach.help_handled", "POST"): {**DENIED, "owner": 303, "coordinator": 303},

@@ -117,10 +117,9 @@ def card_signs_in(app, url: str) -> bool:
 def test_printed_cards_qr_signs_in_and_renewing_kills_the_old_card(app, factory, teacher):
     client, _uid, wid = teacher
     amina, _c, _ = factory.learner(wid, name="Amina")
-    factory.learner(wid, name="Bilan")
-    confirm = client.get(f"/teach/groups/{wid}/cards").get_data(as_text=True)
-    assert "Print new cards: the old cards stop working" in confirm
-    sheet = post(client, f"/teach/groups/{wid}/cards", {}).get_data(as_text=True)
+    bilan, _c, _ = factory.learner(wid, name="Bilan")
+    url = f"/teach/groups/{wid}/cards"
+    sheet = post(client, url, {"learner": [str(amina), str(bilan)], "confirm": "yes"}).get_data(as_text=True)
     cards = cards_from(sheet)
     assert [c[0] for c in cards] == ["Amina", "Bilan"]
     assert all(re.fullmatch(r"http://localhost/card/[\w-]+", url) for _n, _c, url in cards)
@@ -129,12 +128,48 @@ def test_printed_cards_qr_signs_in_and_renewing_kills_the_old_card(app, factory,
     assert card_signs_in(app, old_url)
 
     renew = f"/teach/groups/{wid}/learners/{amina}/renew"
-    assert "Renew the lost code of Amina?" in client.get(renew).get_data(as_text=True)
+    confirm = client.get(renew).get_data(as_text=True)
+    assert "Renew the lost code of Amina?" in confirm and "signed out on every device" in confirm
     (_name, new_code, new_url), = cards_from(post(client, renew, {}).get_data(as_text=True))
     assert not card_signs_in(app, old_url)
     assert sign_in(app.test_client(), old_code).status_code != 303
     assert card_signs_in(app, new_url)
     assert sign_in(app.test_client(), new_code).status_code == 303
+
+
+def _keys(app, *ids):
+    with app.app_context():
+        return [(u.code_digest, u.card_digest, u.session_version) for u in (db.session.get(User, i) for i in ids)]
+
+
+def test_the_cards_page_renews_nothing_until_she_chooses_whom_and_confirms(app, factory, teacher):
+    """Issue 15, item 14: opening or submitting "Sign-in cards" reissued every code and signed the
+    whole group out. Now it renews only the chosen learners, after a page that says what it ends."""
+    client, _uid, wid = teacher
+    amina, amina_code, _ = factory.learner(wid, name="Amina")
+    bilan, bilan_code, _ = factory.learner(wid, name="Bilan")
+    url = f"/teach/groups/{wid}/cards"
+    before = _keys(app, amina, bilan)
+    page = client.get(url).get_data(as_text=True)
+    assert "keeps working" in page and "Amina" in page and 'name="learner"' in page
+    # a submit with nobody chosen (the old one-button form) changes nothing and says why
+    nobody = post(client, url, {})
+    assert nobody.status_code == 422 and "Choose the learners who need a new card." in nobody.get_data(as_text=True)
+    assert _keys(app, amina, bilan) == before
+    # choosing Amina asks first, naming her and what ends; nothing changes yet
+    confirm = post(client, url, {"learner": str(amina)}).get_data(as_text=True)
+    assert re.search(r'<ul class="chosen"><li>Amina</li></ul>', confirm)
+    assert "signed out on every device" in confirm and 'name="confirm" value="yes"' in confirm
+    assert _keys(app, amina, bilan) == before
+    # a learner of another group cannot be slipped in
+    other = factory.workshop(name="Other")
+    stranger, _c, _ = factory.learner(other, name="Stranger")
+    sheet = post(client, url, {"learner": [str(amina), str(stranger)], "confirm": "yes"}).get_data(as_text=True)
+    assert [c[0] for c in cards_from(sheet)] == ["Amina"]
+    after = _keys(app, amina, bilan)
+    assert after[0] != before[0] and after[1] == before[1]  # only Amina's card and devices ended
+    assert sign_in(app.test_client(), bilan_code).status_code == 303
+    assert sign_in(app.test_client(), amina_code).status_code != 303
 
 
 def test_print_stylesheet_puts_eight_cards_on_a_page():
@@ -204,3 +239,31 @@ def test_class_progress_csv_keeps_a_semicolon_cell_whole(app, factory, teacher):
             assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n")) for cell in row), row
     names = [r[0] for r in csv.reader(io.StringIO(text))][1:]
     assert "Sahra;'=1+1" in names and "line\n'@x" in names
+
+
+def test_a_double_tap_on_add_does_not_add_her_twice(app, teacher):
+    """Issue 15, item 15: the name stayed in the field, and a second "Add" silently added her again."""
+    client, _uid, wid = teacher
+    url = f"/teach/groups/{wid}/learners"
+    added = post(client, url, {"name": "Hodan"}).get_data(as_text=True)
+    assert "Hodan was added" in added
+    assert 'value="Hodan"' not in added.split('class="card add-learner"')[1].split("</form>")[0]  # the field is empty
+    again = post(client, url, {"name": " hodan "})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 422 and "hodan is already in this group. She was not added again." in html
+    assert 'name="same_name" value="yes"' in html
+
+    def count():
+        with app.app_context():
+            return db.session.scalar(db.select(db.func.count(User.id)).where(db.func.lower(User.display_name) == "hodan"))
+    assert count() == 1
+    assert post(client, url, {"name": "Hodan", "same_name": "yes"}).status_code == 200  # another person, confirmed
+    assert count() == 2
+
+
+def test_tablet_set_up_is_linked_from_the_group_list_and_the_class_view(teacher):
+    """Issue 15, item 16: tablet set-up had no link from the class view or the group list."""
+    client, _uid, wid = teacher
+    link = f'href="/tablet/setup/{wid}"'
+    assert link in client.get("/teach/").get_data(as_text=True)
+    assert link in client.get(f"/teach/groups/{wid}").get_data(as_text=True)

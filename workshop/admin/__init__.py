@@ -10,13 +10,14 @@ import secrets
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import i18n
 from ..extensions import db
 from ..models import CODE_ALPHABET, Enrollment, Progress, Role, Status, User, Workshop, workshop_instructors
 from ..review.models import RIGHTS, grants_of, set_grants
-from ..web import Pager, role_required
+from ..web import Once, Pager, role_required
 from . import report as reach
 from .forms import ActionForm, InstructorForm, ReportFilter
 
@@ -93,6 +94,9 @@ def group(workshop_id: int):
 @bp.route("/instructors", methods=["GET", "POST"])
 def instructors():
     form = InstructorForm()
+    once = Once()
+    if form.validate_on_submit() and (first := once.replay()) is not None:  # sent twice: one account
+        return first
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
         if db.session.scalar(db.select(User.id).where(User.username == username)) is not None:
@@ -103,8 +107,17 @@ def instructors():
                         locale=form.language.data)
             user.set_password(password)
             db.session.add(user)
-            db.session.commit()
-            return render_template("admin/password.html", instructor=user, password=password, created=True)
+            try:
+                db.session.flush()  # a username taken at the same moment fails here
+                once.record(url_for("admin.instructor", user_id=user.id))
+                db.session.commit()
+            except IntegrityError as error:
+                try:
+                    return once.lost_race(error)
+                except IntegrityError:  # another form took the same username at the same moment
+                    form.username.errors.append(_("This username is taken. Please choose another."))
+            else:
+                return render_template("admin/password.html", instructor=user, password=password, created=True)
     groups = _groups_by_instructor()
     return render_template("admin/instructors.html", form=form, instructors=_instructors(), groups=groups)
 

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import privacy
@@ -22,7 +23,7 @@ from ..models import (
     Assignment, DeviceSession, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
     workshop_instructors,
 )
-from ..web import Pager, catalogue, is_htmx, page_or_fragment, role_required
+from ..web import Once, Pager, catalogue, is_htmx, page_or_fragment, role_required
 from . import history as hist
 from . import live
 from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
@@ -105,12 +106,20 @@ def group_new():
         form.starts_on.data, form.ends_on.data = today, today + timedelta(weeks=18)
         form.start_time.data, form.weekday.data = time(17, 0), today.weekday()
     if form.validate_on_submit():
+        once = Once()
+        if (first := once.replay()) is not None:  # the same form sent twice: one group
+            return first
         workshop = Workshop()
         _fill_workshop(workshop, form)
         if current_user.role == Role.INSTRUCTOR:
             workshop.instructors.append(current_user.record)
         db.session.add(workshop)
-        db.session.commit()
+        db.session.flush()
+        once.record(url_for("teach.learners", workshop_id=workshop.id))
+        try:
+            db.session.commit()
+        except IntegrityError as error:
+            return once.lost_race(error)
         flash(_("The group is ready. Now add the learners."), "ok")
         return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
     return render_template("teach/group_form.html", form=form, workshop=None), 422 if form.errors else 200
@@ -179,13 +188,19 @@ def lessons_plan(workshop_id: int):
 
 # ---- learners -------------------------------------------------------------------------------
 
-def _learners_page(workshop: Workshop, form: LearnerForm | None = None, new_card=None, status: int = 200):
-    enrollments = db.session.scalars(
+def _group_enrollments(workshop: Workshop) -> list[Enrollment]:
+    return db.session.scalars(
         db.select(Enrollment).join(Enrollment.learner).where(Enrollment.workshop_id == workshop.id)
         .options(selectinload(Enrollment.learner)).order_by(User.display_name, Enrollment.id)
     ).all()
-    return render_template("teach/learners.html", workshop=workshop, enrollments=enrollments,
-                           form=form or LearnerForm(), action=ActionForm(), new_card=new_card), status
+
+
+def _learners_page(workshop: Workshop, form: LearnerForm | None = None, new_card=None, status: int = 200,
+                   same_name: str | None = None):
+    # After an add the field is empty (formdata=None): a second tap on "Add" has nothing to add.
+    return render_template("teach/learners.html", workshop=workshop, enrollments=_group_enrollments(workshop),
+                           form=form or LearnerForm(formdata=None), action=ActionForm(), new_card=new_card,
+                           same_name=same_name), status
 
 
 @bp.route("/groups/<int:workshop_id>/learners")
@@ -200,11 +215,24 @@ def learner_add(workshop_id: int):
     form = LearnerForm()
     if not form.validate_on_submit():
         return _learners_page(workshop, form, status=422)
-    user = User(role=Role.LEARNER, display_name=form.name.data.strip())
+    once = Once()
+    if (first := once.replay()) is not None:  # sent twice: one learner (her card can be printed again)
+        return first
+    name = form.name.data.strip()
+    # A double tap, or the same person added twice, inflates the group and the reach report: a name
+    # already in the group is added again only when the instructor says it is another person.
+    if request.form.get("same_name") != "yes" and any(
+            e.learner.display_name.casefold() == name.casefold() for e in _group_enrollments(workshop)):
+        return _learners_page(workshop, form, status=422, same_name=name)
+    user = User(role=Role.LEARNER, display_name=name)
     code, token = user.issue_code()
     db.session.add(user)
     db.session.add(Enrollment(workshop=workshop, learner=user))
-    db.session.commit()
+    once.record(url_for("teach.learners", workshop_id=workshop.id))
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        return once.lost_race(error)
     card = hist.make_cards(workshop, [(user, code, token)])[0]
     return _learners_page(workshop, new_card=card)
 
@@ -281,8 +309,15 @@ def note_add(workshop_id: int, learner_id: int):
     form = NoteForm()
     if not form.validate_on_submit():
         return _learner_page(workshop, enrollment, form, status=422)
+    once = Once()
+    if (first := once.replay()) is not None:  # sent twice: one note
+        return first
     db.session.add(InstructorNote(enrollment_id=enrollment.id, author_id=current_user.id, text=form.text.data.strip()))
-    db.session.commit()
+    once.record(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id) + "#notes")
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        return once.lost_race(error)
     flash(_("Note saved."), "ok")
     return redirect(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id) + "#notes", code=303)
 
@@ -325,22 +360,29 @@ def learner_delete(workshop_id: int, learner_id: int):
 
 @bp.route("/groups/<int:workshop_id>/cards", methods=["GET", "POST"])
 def cards(workshop_id: int):
-    """Codes are stored hashed, so printing cards means new codes: the old cards stop working."""
+    """Cards for the learners she chooses. Codes are kept only as keyed digests, so a card can be
+    printed only when its code is made, and making one ends the old card and signs her out: nothing
+    is renewed until the instructor has chosen whom and confirmed a page that says what it ends."""
     workshop = workshop_or_404(workshop_id)
+    enrollments = db.session.scalars(
+        db.select(Enrollment).join(Enrollment.learner).where(Enrollment.workshop_id == workshop.id)
+        .options(selectinload(Enrollment.learner)).order_by(User.display_name, Enrollment.id)
+    ).all()
+    error = None
     if request.method == "POST":
         checked_form()
-        enrollments = db.session.scalars(
-            db.select(Enrollment).join(Enrollment.learner).where(Enrollment.workshop_id == workshop.id)
-            .options(selectinload(Enrollment.learner)).order_by(User.display_name, Enrollment.id)
-        ).all()
-        issued = [(e.learner, *e.learner.issue_code()) for e in enrollments]
-        db.session.commit()
-        return render_template("teach/cards.html", workshop=workshop, cards=hist.make_cards(workshop, issued))
-    return render_template("teach/confirm.html", workshop=workshop, form=ActionForm(),
-                           title=_("Print new cards: the old cards stop working"),
-                           text=_("Every learner in the group gets a new code and a new card. "
-                                  "Her old card and code stop working, and she is signed out on other devices."),
-                           button=_("Make new cards"))
+        wanted = set(request.form.getlist("learner"))
+        chosen = [e.learner for e in enrollments if str(e.learner_id) in wanted]
+        if not chosen:
+            error = _("Choose the learners who need a new card.")
+        elif request.form.get("confirm") != "yes":
+            return render_template("teach/cards_confirm.html", workshop=workshop, chosen=chosen, form=ActionForm())
+        else:
+            issued = [(learner, *learner.issue_code()) for learner in chosen]
+            db.session.commit()
+            return render_template("teach/cards.html", workshop=workshop, cards=hist.make_cards(workshop, issued))
+    return render_template("teach/cards_choose.html", workshop=workshop, enrollments=enrollments, form=ActionForm(),
+                           error=error), 422 if error else 200
 
 
 @bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/renew", methods=["GET", "POST"])
@@ -357,7 +399,8 @@ def learner_renew(workshop_id: int, learner_id: int):
                                cards=hist.make_cards(workshop, [(learner, code, token)]))
     return render_template("teach/confirm.html", workshop=workshop, learner=learner, form=ActionForm(),
                            title=_("Renew the lost code of %(name)s?", name=learner.display_name),
-                           text=_("She gets a new code and card. The old card and code stop working."),
+                           text=_("She gets a new code and card. Her old card and code stop working, "
+                                  "and she is signed out on every device she is signed in on."),
                            button=_("Renew lost code"))
 
 

@@ -12,7 +12,9 @@ from markupsafe import Markup
 
 from ..csvsafe import csv_text
 from ..extensions import db
-from ..models import Enrollment, HelpRequest, InstructorNote, Progress, Status, StepEvent, User, format_code
+from ..models import (
+    DeviceSession, Enrollment, HelpRequest, InstructorNote, Progress, Status, StepEvent, User, format_code,
+)
 from ..web import catalogue
 
 # Time spent: the gaps between her answers, each counted up to this much (a longer gap is a break).
@@ -118,6 +120,9 @@ def learner_data(user: User) -> dict:
     from ..auth.tablet_models import PicturePassword
 
     pictures = db.session.get(PicturePassword, user.id)
+    devices = db.session.scalars(
+        db.select(DeviceSession).where(DeviceSession.user_id == user.id).order_by(DeviceSession.created_at)
+    ).all()
     # each practice service supplies its own part, found through the sims registry (workshop/sims)
     practice = {name: sim.export(user.id) for name, sim in sorted(current_app.extensions["askel_sims"].items())}
     return {
@@ -148,6 +153,10 @@ def learner_data(user: User) -> dict:
         "instructor_notes": [{"text": n.text, "at": _iso(n.created_at)} for n in notes],
         # the pictures themselves are stored only as a salted hash: whether she has them, and since when
         "picture_password": {"set": pictures is not None, "set_at": _iso(pictures.set_at) if pictures else None},
+        # the browsers and phones signed in as her (the token itself is stored only as a keyed digest)
+        "signed_in_devices": [
+            {"kind": d.kind, "since": _iso(d.created_at), "last_seen_at": _iso(d.last_seen_at)} for d in devices
+        ],
         "practice": practice,
     }
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy.orm import contains_eager
 
 from .. import i18n
@@ -45,12 +47,25 @@ class Labels:
         self.done, self.with_help, self.not_started = _("Done"), _("with help"), _("Not started")
         self._steps: dict[tuple[int, int], str] = {}
         self._titles: dict[str, str] = {}
+        self._cells: dict[tuple, Markup] = {}
 
     def step(self, number: int, total: int) -> str:
         text = self._steps.get((number, total))
         if text is None:
             text = self._steps[(number, total)] = _("Step %(number)s of %(total)s", number=number, total=total)
         return text
+
+    def cell_html(self, cell: "Cell") -> Markup:
+        """A grid cell's HTML (teach/_cell.html), rendered once per distinct cell in the request."""
+        key = (cell.status, cell.number, cell.total, cell.helped)
+        html = self._cells.get(key)
+        if html is None:
+            template = current_app.jinja_env.get_template("teach/_cell.html")
+            html = self._cells[key] = Markup(template.render(c=cell, labels=self))
+        return html
+
+    def row_html(self, row: dict, keys: list) -> Markup:
+        return Markup("".join([self.cell_html(row[key]) for key in keys]))
 
     def title(self, lesson) -> str:
         text = self._titles.get(lesson.key)
@@ -106,19 +121,28 @@ def build(workshop: Workshop) -> ClassView:
     lessons = group_lessons(workshop)
     view = ClassView(workshop, lessons, enrollments, now=now)
 
-    progress: dict[int, dict[tuple[str, str], Progress]] = {}
-    for p in db.session.scalars(db.select(Progress).where(Progress.enrollment_id.in_(in_group))):
+    # Plain rows, not ORM objects: a class of 200 has thousands of progress rows, read once.
+    progress: dict[int, dict[tuple[str, str], object]] = {}
+    for p in db.session.execute(
+        db.select(Progress.enrollment_id, Progress.course, Progress.lesson, Progress.status, Progress.current_step,
+                  Progress.steps_done, Progress.updated_at, Progress.completed_at)
+        .where(Progress.enrollment_id.in_(in_group))
+    ):
         progress.setdefault(p.enrollment_id, {})[(p.course, p.lesson)] = p
     helped = set(db.session.execute(
         db.select(StepEvent.enrollment_id, StepEvent.course, StepEvent.lesson).distinct()
         .where(StepEvent.enrollment_id.in_(in_group), StepEvent.kind == "task", StepEvent.helped.is_(True))
     ))
+    keys = view.lesson_keys
+    blank = {key: Cell(Status.NOT_STARTED, 0, len(lesson.steps)) for key, lesson in zip(keys, lessons)}
     for e in enrollments:
-        mine = progress.get(e.id, {})
+        mine = progress.get(e.id)
+        if not mine:  # nothing started: the same cells as everyone who has not started
+            view.cells[e.id] = blank
+            continue
         view.cells[e.id] = {
-            (lesson.course, lesson.id): cell_for(mine.get((lesson.course, lesson.id)), lesson,
-                                                 (e.id, lesson.course, lesson.id) in helped)
-            for lesson in lessons
+            key: cell_for(mine[key], lesson, (e.id, *key) in helped) if key in mine else blank[key]
+            for key, lesson in zip(keys, lessons)
         }
 
     view.help_requests = list(db.session.scalars(

@@ -10,8 +10,10 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
+from ...web import Once
 from . import bp
 from . import mailbox as mb
 from .models import FOLDERS
@@ -238,6 +240,7 @@ def send():
     _ensure_posted()
     learner = current_user._get_current_object()
     mb.mailbox(learner)
+    once = Once()
     form = request.form
     to, subject, body = form.get("to", ""), form.get("subject", ""), form.get("body", "").replace("\r\n", "\n")
     kind = form.get("kind") if form.get("kind") in ("new", "reply", "forward") else "new"
@@ -266,7 +269,13 @@ def send():
     if action == "draft":
         if errors:
             return _compose_page(status=422, errors=errors, **fields)
-        mb.save(learner, folder="drafts", **fields)
+        if (first := once.replay()) is not None:
+            return first
+        once.record(url_for("mail.folder", name="drafts"))
+        try:
+            mb.save(learner, folder="drafts", **fields)
+        except IntegrityError as error:
+            return once.lost_race(error)
         flash(_("Your message is saved in Luonnokset. It is not sent yet."), "info")
         return redirect(url_for("mail.folder", name="drafts"), code=303)
 
@@ -279,6 +288,12 @@ def send():
     if not subject.strip() and action != "send-anyway":
         warning = _("This message has no subject (Aihe). The receiver sees an empty line. Add a subject, or send it anyway.")
         return _compose_page(status=200, warning=warning, **fields)
-    mb.save(learner, folder="sent", **fields)
+    if (first := once.replay()) is not None:  # the same message sent twice: it went once
+        return first
+    once.record(url_for("mail.index"))
+    try:
+        mb.save(learner, folder="sent", **fields)
+    except IntegrityError as error:
+        return once.lost_race(error)
     flash(_("Your message was sent. You find a copy in Lähetetyt."), "info")
     return redirect(url_for("mail.index"), code=303)

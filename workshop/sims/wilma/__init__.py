@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import utcnow
-from ...web import page_or_fragment
+from ...web import Once, page_or_fragment
 from . import checks  # noqa: F401  (registers the task checks)
 from . import rules
 from .models import WilmaApplication, WilmaFormAnswer, WilmaMark, WilmaMessage, WilmaThread
@@ -163,12 +163,19 @@ def reply(thread_id: int):
     body = field("body", MAX_TEXT)
     if not body:
         return render_thread(thread, errors={"body": _("Please write your answer first.")}, status=422)
+    once = Once()
+    if (first := once.replay()) is not None:  # the same answer sent twice: it went once
+        return first
     now = utcnow()
     thread.messages.append(WilmaMessage(learner_id=current_user.id, from_guardian=True, body=body,
                                         sent_at=now, deliver_at=now, read_at=now))
     thread.updated_at = now
     schedule_reply(thread, School())
-    db.session.commit()
+    once.record(url_for("wilma.thread", thread_id=thread.id) + "#answer")
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        return once.lost_race(error)
     flash(_("Your message was sent. The answer comes here."), "info")
     return redirect(url_for("wilma.thread", thread_id=thread.id) + "#answer", code=303)
 
@@ -194,6 +201,9 @@ def new_message():
             errors["subject"] = _("Please write a few words about what the message is about.")
         if not values["body"]:
             errors["body"] = _("Please write your message.")
+        once = Once()
+        if not errors and (first := once.replay()) is not None:  # sent twice: one message
+            return first
         if not errors:
             now = utcnow()
             thread = WilmaThread(learner_id=current_user.id, child=child, person=person, subject=values["subject"],
@@ -202,7 +212,12 @@ def new_message():
                                                 sent_at=now, deliver_at=now, read_at=now))
             db.session.add(thread)
             schedule_reply(thread, school)
-            db.session.commit()
+            db.session.flush()  # the new thread's id, for where the answer leads
+            once.record(url_for("wilma.thread", thread_id=thread.id) + "#answer")
+            try:
+                db.session.commit()
+            except IntegrityError as error:
+                return once.lost_race(error)
             flash(_("Your message was sent. The answer comes here."), "info")
             return redirect(url_for("wilma.thread", thread_id=thread.id) + "#answer", code=303)
     return page("sims/wilma/new_message.html", "messages", school=school, values=values, errors=errors), (
@@ -371,12 +386,19 @@ def new_application():
             errors["ends_on"] = _("A leave request can be for 60 days at most.")
         if not values["reason"]:
             errors["reason"] = _("Please write the reason, for example a family trip.")
+        once = Once()
+        if not errors and (first := once.replay()) is not None:  # sent twice: one request
+            return first
         if not errors:
             now = utcnow()
             db.session.add(WilmaApplication(learner_id=current_user.id, child=values["child"], starts_on=starts,
                                             ends_on=ends, reason=values["reason"], created_at=now,
                                             decide_at=now + reply_delay()))
-            db.session.commit()
+            once.record(url_for("wilma.applications"))
+            try:
+                db.session.commit()
+            except IntegrityError as error:
+                return once.lost_race(error)
             flash(_("Your request was sent. The principal decides it soon."), "info")
             return redirect(url_for("wilma.applications"), code=303)
     return page("sims/wilma/new_application.html", "applications", school=school, values=values, errors=errors,
