@@ -220,11 +220,11 @@ def test_scams_are_reported_and_the_fake_page_stores_nothing(learner_client, app
                        for row in db.session.execute(table.select()).all())
         assert "55554444" not in dump and "8642" not in dump
     assert client.get(f"{B}/phone/{messages['friend'].id}/link").status_code == 404
-    r = post(client, f"{B}/phone/{messages['friend'].id}/report", page=B + "/phone")
+    r = post(client, f"{B}/phone/{messages['friend'].id}/delete", page=B + "/phone")
     assert "not a trick" in client.get(r.headers["Location"]).get_data(as_text=True)
-    post(client, f"{B}/phone/{sms.id}/report", page=B + "/phone")
+    post(client, f"{B}/phone/{sms.id}/delete", page=B + "/phone")
     assert "One more message" in check(app, uid, "bank.reported_scam").hint
-    post(client, f"{B}/phone/{messages['email-refund'].id}/report", page=B + "/phone")
+    post(client, f"{B}/phone/{messages['email-refund'].id}/delete", page=B + "/phone")
     assert check(app, uid, "bank.reported_scam").done
 
 
@@ -311,7 +311,8 @@ def test_no_route_reaches_another_learners_bank(app, factory):
         gets += [f"{B}/payments/{pid}", f"{B}/payments/{pid}/review", f"{B}/payments/{pid}/app"]
     for path in gets:
         assert f.get(path).status_code == 404, path
-    posts = [(f"{B}/einvoices/{ids['einvoice']}", {}), (f"{B}/phone/{ids['message']}/report", {}),
+    posts = [(f"{B}/einvoices/{ids['einvoice']}", {}), (f"{B}/phone/{ids['message']}/delete", {}),
+             (f"{B}/phone/{ids['message']}/choose", {"action": "hang-up"}),
              (f"{B}/phone/{ids['message']}/link", {"fake_user": "1", "fake_pin": "2"})]
     for pid in payments:
         posts += [(f"{B}/payments/{pid}/review", {}), (f"{B}/payments/{pid}/app", {"pin": "1234"}),
