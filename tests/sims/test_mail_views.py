@@ -307,7 +307,7 @@ def test_reset_starts_again_from_the_scenario(app, amina):
     client, uid, _clock = amina
     send(client, to="sara.ahmed@posti.example", subject="Hei", body="Moi", photo="cake")
     post(client, f"{M}/message/{by_key(app, uid, 'teacher').id}/delete")
-    r = post(client, "/practice/reset/mail")
+    r = post(client, "/practice/reset/mail", {"confirm": "yes"})
     assert r.status_code == 303 and r.headers["Location"].endswith(M + "/")
     rows = messages(app, uid)
     assert len(rows) == 5 and not [m for m in rows if m.folder == "sent"]

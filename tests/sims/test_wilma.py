@@ -257,7 +257,7 @@ def test_reset_starts_again_and_touches_only_her(app, factory):
     _thread, mark_id = ids(app, a_id)
     a.post(f"{BASE}/marks/{mark_id}/explain", data={"csrf_token": token(a), "reason": "illness"})
     assert check(app, a_id, "wilma.explained_absence").done
-    assert a.post("/practice/reset/wilma", data={"csrf_token": token(a)}).status_code == 303
+    assert a.post("/practice/reset/wilma", data={"csrf_token": token(a), "confirm": "yes"}).status_code == 303
     assert not check(app, a_id, "wilma.explained_absence").done
     a.get(BASE + "/marks")  # seeded again
     assert "Selvittämättä" in a.get(BASE + "/marks").get_data(as_text=True)
