@@ -51,6 +51,10 @@ def index():
         from ..auth import home_for
 
         return redirect(home_for(current_user))
+    from ..auth import tablet
+
+    if tablet.current_device() is not None:  # a set-up tablet's front page is its group's names
+        return redirect(url_for("auth.tablet.names"))
     if i18n.chosen_locale() is None:
         return render_template("learn/chooser.html", first_visit=True)
     return redirect(url_for("auth.sign_in"))
