@@ -13,7 +13,7 @@ export FLASK_APP := workshop
 
 run: install translations
 	$(BIN)/flask db upgrade heads
-	$(BIN)/flask demo-data --if-empty
+	$(BIN)/flask demo-data --if-empty --served-at http://$(HOST):$(PORT)
 	@echo "Askel is at http://$(HOST):$(PORT)/  (sign-ins above, and in instance/demo-sign-ins.txt)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

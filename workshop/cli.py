@@ -1,6 +1,7 @@
 """flask commands: demo data, content check, backup and restore, translation catalogs."""
 from __future__ import annotations
 
+import json
 import sys
 from datetime import time, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from .models import (
 SOMALI_NAMES = ["Amina", "Hodan", "Faadumo", "Sahra", "Ubax", "Hibaaq", "Nimco", "Ifrah"]
 ARABIC_NAMES = ["Fatima", "Mariam", "Huda", "Noor", "Rania", "Salma", "Yasmin", "Leila"]
 DEMO_FILE = "demo-sign-ins.txt"
+DEMO_DATA_FILE = "demo-sign-ins.json"  # the sign-ins without an address: links follow the port of each run
 
 
 def create_demo_data(password_factory=None) -> dict:
@@ -120,15 +122,26 @@ def format_credentials(credentials: dict, base_url: str = "http://127.0.0.1:5000
 def init_app(app: Flask) -> None:
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing (but show the saved sign-ins) if there are users already.")
-    def demo_data(if_empty: bool) -> None:
+    @click.option("--served-at", default="http://127.0.0.1:5000", show_default=True,
+                  help="Where the site runs, for the printed links (ASKEL_PUBLIC_URL, when set, wins).")
+    def demo_data(if_empty: bool, served_at: str) -> None:
         """Create demo groups and print every sign-in (also saved in instance/demo-sign-ins.txt)."""
+        base_url = current_app.config.get("PUBLIC_URL") or served_at.rstrip("/")
         saved = Path(current_app.instance_path) / DEMO_FILE
+        kept = Path(current_app.instance_path) / DEMO_DATA_FILE
         if db.session.scalar(db.select(db.func.count(User.id))):
-            if if_empty:
+            if not if_empty:
+                raise click.ClickException("The database has users already; demo data goes into an empty database.")
+            if kept.exists():  # shown again with the links of this run's address
+                text = format_credentials(json.loads(kept.read_text()), base_url)
+                backup.private_file(saved, text.encode())
+                click.echo(text)
+            else:
                 click.echo(saved.read_text() if saved.exists() else "The database has users already.")
-                return
-            raise click.ClickException("The database has users already; demo data goes into an empty database.")
-        text = format_credentials(create_demo_data())
+            return
+        credentials = create_demo_data()
+        text = format_credentials(credentials, base_url)
+        backup.private_file(kept, json.dumps(credentials, ensure_ascii=False).encode())
         backup.private_file(saved, text.encode())
         click.echo(text)
 

@@ -59,6 +59,10 @@ class Config:
         # How many reverse proxies in front of the app add X-Forwarded-For (and -Proto); 0: none, the
         # address the connection comes from is the client's. Never more than there really are.
         self.TRUSTED_PROXIES = int(os.environ.get("ASKEL_TRUSTED_PROXIES", "0"))
+        # The address people reach the site at (e.g. https://askel.example.fi behind a proxy), for
+        # links that leave the browser: printed cards, QR codes, the demo sign-ins. Empty: the links
+        # follow the address of the request (and `make run` passes its own HOST and PORT).
+        self.PUBLIC_URL = os.environ.get("ASKEL_PUBLIC_URL", "").strip().rstrip("/")
         self.RATELIMIT_HEADERS_ENABLED = True
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

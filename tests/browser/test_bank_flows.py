@@ -227,8 +227,14 @@ def test_every_bank_page_passes_axe(app, factory, live_server, browser, axe, loc
     page.click(f"form[action$='/link'] button[type=submit]")
     audit("fake danger")
     page.goto(f"{live_server}{B}/phone/{message.id}")
-    page.click(f"form[action$='/report'] button[type=submit]")
-    audit("reported")
+    page.click(f"form[action$='/delete'] button[type=submit]")
+    audit("deleted")
+    with app.app_context():
+        call = db.session.scalars(db.select(Message).where(Message.learner_id == uid, Message.key == "call-safe-account")).first()
+    page.goto(f"{live_server}{B}/phone/{call.id}")
+    audit("a trick call")
+    page.click("form[action$='/choose'] button[value=move]")
+    audit("a trick call: the unsafe choice explained")
     if locale == "ar":
         page.screenshot(path="test-results/bank-ar-reported.png", full_page=True)
     context.close()

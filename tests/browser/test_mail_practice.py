@@ -73,7 +73,7 @@ def test_somali_learner_answers_the_teacher_on_a_phone(app, factory, live_server
         assert page.locator(".notice", has_text="Lähetetyt").count() == 1  # "Your message was sent"
         # The teacher's answer arrives while she looks at the inbox (htmx asks every 5 s).
         page.wait_for_selector(".wm-arrived", timeout=20000)
-        row = page.locator(".wm-row.is-unread", has_text="Re: Luokan retki perjantaina")
+        row = page.locator(".wm-row.is-unread", has_text="VS: Luokan retki perjantaina")
         assert row.count() == 1
         page.screenshot(path="test-results/mail-so-answer-arrived.png", full_page=True)
         row.locator("a").click()

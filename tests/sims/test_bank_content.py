@@ -31,7 +31,7 @@ def test_scenario_bills_are_valid_payment_data(app):
         code = finance.build_barcode(bill["iban"], cents(bill["amount"]), bill["reference"], None)
         kinds.add(code[0])
     assert kinds == {"4", "5"}  # both barcode versions appear in the practice
-    assert {m["channel"] for m in data["messages"] if m["scam"]} == {"sms", "email"}
+    assert {m["channel"] for m in data["messages"] if m["scam"]} == {"sms", "email", "call"}
 
 
 def test_lesson_pictures_of_bills_are_drawn_from_the_scenario(app):

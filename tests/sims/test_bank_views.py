@@ -220,11 +220,11 @@ def test_scams_are_reported_and_the_fake_page_stores_nothing(learner_client, app
                        for row in db.session.execute(table.select()).all())
         assert "55554444" not in dump and "8642" not in dump
     assert client.get(f"{B}/phone/{messages['friend'].id}/link").status_code == 404
-    r = post(client, f"{B}/phone/{messages['friend'].id}/report", page=B + "/phone")
+    r = post(client, f"{B}/phone/{messages['friend'].id}/delete", page=B + "/phone")
     assert "not a trick" in client.get(r.headers["Location"]).get_data(as_text=True)
-    post(client, f"{B}/phone/{sms.id}/report", page=B + "/phone")
+    post(client, f"{B}/phone/{sms.id}/delete", page=B + "/phone")
     assert "One more message" in check(app, uid, "bank.reported_scam").hint
-    post(client, f"{B}/phone/{messages['email-refund'].id}/report", page=B + "/phone")
+    post(client, f"{B}/phone/{messages['email-refund'].id}/delete", page=B + "/phone")
     assert check(app, uid, "bank.reported_scam").done
 
 
@@ -233,7 +233,7 @@ def test_reset_starts_the_bank_again(learner_client, app):
     bank_sign_in(client)
     pay(client, app, uid, pay_data(bill(app, uid, "electricity")))
     assert check(app, uid, "bank.paid_electricity_bill").done
-    post(client, "/practice/reset/bank")
+    post(client, "/practice/reset/bank", {"confirm": "yes"})
     assert not check(app, uid, "bank.paid_electricity_bill").done
     assert rows(app, Payment, uid) == []
     assert "Käyttäjätunnus" in client.get(B + "/").get_data(as_text=True)
@@ -311,7 +311,8 @@ def test_no_route_reaches_another_learners_bank(app, factory):
         gets += [f"{B}/payments/{pid}", f"{B}/payments/{pid}/review", f"{B}/payments/{pid}/app"]
     for path in gets:
         assert f.get(path).status_code == 404, path
-    posts = [(f"{B}/einvoices/{ids['einvoice']}", {}), (f"{B}/phone/{ids['message']}/report", {}),
+    posts = [(f"{B}/einvoices/{ids['einvoice']}", {}), (f"{B}/phone/{ids['message']}/delete", {}),
+             (f"{B}/phone/{ids['message']}/choose", {"action": "hang-up"}),
              (f"{B}/phone/{ids['message']}/link", {"fake_user": "1", "fake_pin": "2"})]
     for pid in payments:
         posts += [(f"{B}/payments/{pid}/review", {}), (f"{B}/payments/{pid}/app", {"pin": "1234"}),
@@ -337,3 +338,23 @@ def test_staff_and_strangers_cannot_open_the_bank(app, client, factory):
     r = c.post("/staff/sign-in", data={"username": "deeqa", "password": "correct horse battery", "csrf_token": token})
     assert r.status_code == 303
     assert c.get(B + "/").status_code == 403
+
+
+def test_start_again_asks_first_and_one_tap_wipes_nothing(learner_client, app):
+    """Issue 15, item 9: "Start this practice again" wiped her sandbox in one tap."""
+    client, uid, _ = learner_client
+    bank_sign_in(client)
+    pay(client, app, uid, pay_data(bill(app, uid, "electricity")))
+    page = client.get(B + "/").get_data(as_text=True)
+    assert 'href="/practice/reset/bank?next=' in page  # a link to a question, not a one-tap form
+    question = client.get("/practice/reset/bank?next=/practice/bank/")
+    html = question.get_data(as_text=True)
+    assert question.status_code == 200 and "Start this practice again?" in html
+    assert 'name="confirm" value="yes"' in html and 'href="/practice/bank/"' in html  # "No, go back"
+    one_tap = post(client, "/practice/reset/bank")  # the old form, or a double tap: only the question again
+    assert one_tap.status_code == 200 and "Start this practice again?" in one_tap.get_data(as_text=True)
+    assert check(app, uid, "bank.paid_electricity_bill").done and rows(app, Payment, uid) != []
+    outside = client.get("/practice/reset/bank?next=https://evil.example/").get_data(as_text=True)
+    assert "evil.example" not in outside
+    assert post(client, "/practice/reset/bank", {"confirm": "yes"}).status_code == 303
+    assert rows(app, Payment, uid) == []

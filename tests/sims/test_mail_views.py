@@ -168,12 +168,12 @@ def test_reply_quotes_the_original_and_forward_carries_attachments(app, amina):
     teacher = by_key(app, uid, "teacher")
     html = text(client.get(f"{M}/message/{teacher.id}/reply"))
     assert 'value="liisa.virtanen@koulu.example"' in html
-    assert 'value="Re: Luokan retki perjantaina"' in html
+    assert 'value="VS: Luokan retki perjantaina"' in html
     assert "----- Alkuperäinen viesti -----" in html and "&gt; Vastaatteko tähän viestiin" in html
     office = by_key(app, uid, "office")
     html = text(client.get(f"{M}/message/{office.id}/forward"))
-    assert 'value="Fwd: Päätös varhaiskasvatuspaikasta"' in html and "Paatos_varhaiskasvatus.pdf" in html
-    r = send(client, to="sara.ahmed@posti.example", subject="Fwd: Päätös", body="Katso tämä", kind="forward",
+    assert 'value="VL: Päätös varhaiskasvatuspaikasta"' in html and "Paatos_varhaiskasvatus.pdf" in html
+    r = send(client, to="sara.ahmed@posti.example", subject="VL: Päätös", body="Katso tämä", kind="forward",
              related=str(office.id))
     assert r.status_code == 303
     sent = [m for m in messages(app, uid) if m.folder == "sent"]
@@ -271,7 +271,7 @@ def test_teacher_answers_after_the_delay_and_the_poll_sees_it(app, amina):
     html = text(client.get(M + "/"))
     state = re.search(r"/poll\?state=([0-9-]+)", html).group(1)
     assert client.get(f"{M}/poll?state={state}").status_code == 204
-    r = send(client, to=teacher_address(app), subject="Re: Luokan retki perjantaina", kind="reply",
+    r = send(client, to=teacher_address(app), subject="VS: Luokan retki perjantaina", kind="reply",
              related=str(teacher.id), body="Hei, saa osallistua.\n\n" + mailbox.QUOTE_MARK + "\n> vanha")
     assert r.status_code == 303
     clock.advance(seconds=19)
@@ -280,7 +280,7 @@ def test_teacher_answers_after_the_delay_and_the_poll_sees_it(app, amina):
     clock.advance(seconds=2)
     polled = client.get(f"{M}/poll?state={state}", headers={"HX-Request": "true"})
     assert polled.status_code == 200 and "A new message has arrived" in text(polled)
-    assert "Re: Luokan retki perjantaina" in text(polled) and "HX-Request" in polled.headers["Vary"]
+    assert "VS: Luokan retki perjantaina" in text(polled) and "HX-Request" in polled.headers["Vary"]
     answer = by_key(app, uid, "teacher-answer")
     assert "kiitos vastauksestanne" in text(client.get(f"{M}/message/{answer.id}"))
     # she writes again: the teacher answered once, there is no second answer
@@ -307,7 +307,7 @@ def test_reset_starts_again_from_the_scenario(app, amina):
     client, uid, _clock = amina
     send(client, to="sara.ahmed@posti.example", subject="Hei", body="Moi", photo="cake")
     post(client, f"{M}/message/{by_key(app, uid, 'teacher').id}/delete")
-    r = post(client, "/practice/reset/mail")
+    r = post(client, "/practice/reset/mail", {"confirm": "yes"})
     assert r.status_code == 303 and r.headers["Location"].endswith(M + "/")
     rows = messages(app, uid)
     assert len(rows) == 5 and not [m for m in rows if m.folder == "sent"]

@@ -117,7 +117,7 @@ def test_one_entry_a_day(app, factory, monkeypatch):
     for count in ("2", "3"):
         assert client.post(BASE + "/marks/notify", data={
             "csrf_token": token(client), "child": "maryam", "start": "2026-03-10", "count": count,
-            "reason": "doctor"}).status_code == 303
+            "reason": "illness"}).status_code == 303
     with app.app_context():
         days = [m.day for m in db.session.scalars(db.select(WilmaMark).where(
             WilmaMark.learner_id == uid, WilmaMark.kind == "notice"))]
@@ -149,7 +149,7 @@ def test_two_children_with_teachers_timetable_exams_and_notes(app, factory):
     assert exams.index("Prosenttilasku") < exams.index("Sanakoe")  # the next exam comes first
     assert "Torstai" in exams.split("Prosenttilasku")[0].rsplit("kr-exam-day", 1)[1]
     marks = client.get(BASE + "/marks").get_data(as_text=True)
-    assert "Selvittämättä" in marks and "Hienoa!" in marks
+    assert "Selvittämätön poissaolo" in marks and "Hienoa!" in marks
     news = client.get(BASE + "/announcements").get_data(as_text=True)
     assert "Korkeasaareen" in news and "Vanhempainilta" in news
     assert client.get(BASE + "/timetable?child=nobody").status_code == 404
@@ -257,10 +257,10 @@ def test_reset_starts_again_and_touches_only_her(app, factory):
     _thread, mark_id = ids(app, a_id)
     a.post(f"{BASE}/marks/{mark_id}/explain", data={"csrf_token": token(a), "reason": "illness"})
     assert check(app, a_id, "wilma.explained_absence").done
-    assert a.post("/practice/reset/wilma", data={"csrf_token": token(a)}).status_code == 303
+    assert a.post("/practice/reset/wilma", data={"csrf_token": token(a), "confirm": "yes"}).status_code == 303
     assert not check(app, a_id, "wilma.explained_absence").done
     a.get(BASE + "/marks")  # seeded again
-    assert "Selvittämättä" in a.get(BASE + "/marks").get_data(as_text=True)
+    assert "Selvittämätön poissaolo" in a.get(BASE + "/marks").get_data(as_text=True)
     assert snapshot(app, b_id) == before_b
 
 
@@ -309,3 +309,28 @@ def test_signed_out_and_staff_cannot_open_it(app, factory, client):
                                    "csrf_token": token(c, "/staff/sign-in")})
     assert c.get(BASE + "/").status_code in (302, 403)
     assert staff
+
+
+def test_labels_and_reasons_are_as_current_wilma_guides_show_them(app, factory, monkeypatch):
+    """Issue 13, items 10 and 11: "Tallenna" saves the absence notice, the reasons follow the national
+    classification ("Terveydelliset syyt" also covers a doctor's visit, so "doctor" is no longer
+    offered), unexplained absences read "Selvittämätön poissaolo", and a leave request is made with
+    "Tee uusi hakemus" / "Loma-anomus". Sources are in the glossary."""
+    monkeypatch.setattr(rules, "now", lambda: datetime(2026, 3, 10, 9, 0, tzinfo=rules.HELSINKI))
+    client, uid = learner(app, factory)
+    html = client.get(BASE + "/marks/notify").get_data(as_text=True)
+    assert 'lang="fi">Tallenna<' in html and 'lang="fi">Lähetä<' not in html
+    assert 'lang="fi">Terveydelliset syyt<' in html and 'value="doctor"' not in html
+    assert "Lääkärikäynti" not in html
+    response = client.post(BASE + "/marks/notify", data={
+        "csrf_token": token(client), "child": "yusuf", "start": "2026-03-10", "count": "1", "reason": "doctor"})
+    assert response.status_code == 422
+    assert "Selvittämätön poissaolo" in client.get(BASE + "/marks").get_data(as_text=True)
+    applications = client.get(BASE + "/applications").get_data(as_text=True)
+    assert 'lang="fi">Tee uusi hakemus<' in applications
+    assert 'lang="fi">Loma-anomus<' in client.get(BASE + "/applications/new").get_data(as_text=True)
+    # A notice stored before the change, with the old "doctor" reason, still shows as a health reason.
+    with app.app_context():
+        db.session.add(WilmaMark(learner_id=uid, child="yusuf", kind="notice", day=date(2026, 3, 11), reason="doctor"))
+        db.session.commit()
+    assert "Terveydelliset syyt" in client.get(BASE + "/marks").get_data(as_text=True)

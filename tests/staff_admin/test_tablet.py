@@ -282,3 +282,24 @@ def test_coordinator_may_set_up_any_group(app, room, factory):
     liisa = staff_client(app, "liisa")
     assert liisa.get(f"/tablet/setup/{room['arabic']}").status_code == 200
     assert liisa.get(f"/tablet/pictures/{room['layla']}").status_code == 200
+
+
+def test_after_the_staff_member_signs_out_the_tablets_front_page_is_the_names(app, room):
+    """Issue 15, item 20: `/` on a set-up tablet showed the language chooser instead of the names."""
+    tablet = set_up_tablet(app, "deeqa", room["somali"])
+    front = tablet.get("/", follow_redirects=True)
+    assert front.request.path == "/tablet/" and "Amina" in front.get_data(as_text=True)
+    assert app.test_client().get("/").request.path == "/"  # an ordinary browser still chooses a language first
+
+
+def test_saving_her_first_pictures_does_not_speak_of_old_ones(app, factory):
+    """Issue 15, item 20: saving a learner's first pictures said "Her old pictures no longer work"."""
+    wid = factory.workshop("so", name="Somali group", instructor=factory.staff("deeqa"))
+    hodan, _code, _ = factory.learner(wid, name="Hodan")
+    client = staff_client(app, "deeqa")
+    url = f"/tablet/pictures/{hodan}"
+    first = client.post(url, data={"csrf_token": any_token(client), "picture1": "2", "picture2": "7", "picture3": "0"})
+    assert "Saved." in first.get_data(as_text=True)
+    assert "Her old pictures no longer work." not in first.get_data(as_text=True)
+    again = client.post(url, data={"csrf_token": any_token(client), "picture1": "1", "picture2": "1", "picture3": "1"})
+    assert "Her old pictures no longer work." in again.get_data(as_text=True)

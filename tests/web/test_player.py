@@ -251,3 +251,22 @@ def test_lesson_pictures_have_versioned_urls_cached_for_a_year(app, learner_clie
     icons = re.findall(r'<img src="(/media/[^"]+)"', home)
     assert icons and all("?v=" in url for url in icons)
     assert home.count('fetchpriority="high"') == 1
+
+
+def test_an_answered_question_keeps_its_answer_and_next_after_back_or_a_reload(app, learner_client):
+    """Issue 15, item 6: back on a question she had answered (Back, or a reload without
+    ?answered=), the page showed no Next until she answered again."""
+    client, _uid, _ = learner_client
+    lesson = catalogue(app).lesson("start", "01-welcome")
+    step = first_choose(lesson)
+    url = f"/learn/start/01-welcome/steps/{step.id}"
+    before = client.get(url).get_data(as_text=True)
+    assert 'name="answer"' in before and "Right!" not in before  # not answered yet: no Next
+    following = lesson.steps[lesson.index(step.id) + 1].id
+    assert f'class="button button-primary" href="/learn/start/01-welcome/steps/{following}"' not in before
+    right = next(o for o in step.options if o.correct)
+    client.post(url, data={**form_fields(before), "answer": right.id})
+    for again in (client.get(url), client.get(url, headers={"HX-Request": "true"})):  # Back, with and without htmx
+        html = again.get_data(as_text=True)
+        assert "Right!" in html and 'name="answer"' not in html
+        assert f'class="button button-primary" href="/learn/start/01-welcome/steps/{following}"' in html

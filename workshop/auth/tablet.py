@@ -346,6 +346,7 @@ def pictures(learner_id: int):
     form = ActionForm()
     errors: dict[str, str] = {}
     saved = None
+    replaced = False
     selected: list[int | None] = [None] * PICTURE_COUNT
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -360,6 +361,7 @@ def pictures(learner_id: int):
                 else:
                     errors[f"picture{n + 1}"] = _("Please choose a picture.")
         if not errors:
+            replaced = db.session.get(PicturePassword, person.id) is not None  # "old pictures" only if she had some
             set_picture_password(person.id, selected, set_by_id=current_user.id)
             db.session.commit()
             throttle.allow_pictures_again(None, [person.id])  # new pictures: she may try them at once
@@ -367,5 +369,5 @@ def pictures(learner_id: int):
     password = db.session.get(PicturePassword, person.id)
     return render_template(
         "auth/tablet_set_pictures.html", learner=person, workshop=workshop, form=form, errors=errors,
-        saved=saved, selected=selected, pictures=_picture_list(), password=password, total=PICTURE_COUNT,
+        saved=saved, replaced=saved is not None and replaced, selected=selected, pictures=_picture_list(), password=password, total=PICTURE_COUNT,
     )

@@ -51,6 +51,10 @@ def index():
         from ..auth import home_for
 
         return redirect(home_for(current_user))
+    from ..auth import tablet
+
+    if tablet.current_device() is not None:  # a set-up tablet's front page is its group's names
+        return redirect(url_for("auth.tablet.names"))
     if i18n.chosen_locale() is None:
         return render_template("learn/chooser.html", first_visit=True)
     return redirect(url_for("auth.sign_in"))
@@ -249,14 +253,28 @@ def step(course_id: str, lesson_id: str, step_id: str):
 
 
 def _answered(enrollment, lesson, step, value: str | None):
-    """After a right answer the page shows it with a Next button (?answered=<option id> or 'task')."""
+    """After a right answer the page shows it with a Next button (?answered=<option id> or 'task').
+    A step she has done keeps its answer and its Next when she comes back with Back or a reload."""
     if not value:
-        return None
+        return _done_before(enrollment, lesson, step)
     if step.type == "practice":
         progress = prog.find_progress(enrollment, lesson)
         return value == "task" and progress is not None and step.id in (progress.steps_done or [])
     option = step.option(value) if hasattr(step, "option") else None
     return option if option is not None and option.correct else None
+
+
+def _done_before(enrollment, lesson, step):
+    """The right answer of a question step in her steps done (True for a practice), else None."""
+    if step.type not in ("choose", "tap", "practice") or enrollment is None:
+        return None
+    progress = prog.find_progress(enrollment, lesson)
+    if progress is None or step.id not in (progress.steps_done or []):
+        return None
+    if step.type == "practice":
+        return True
+    answers = step.options if step.type == "choose" else step.targets
+    return next((a for a in answers if a.correct), None)
 
 
 @bp.route("/learn/<course_id>/<lesson_id>/done")

@@ -101,17 +101,25 @@ def open(sim: str):
     return redirect(same_site_path(home + path, home))
 
 
-@bp.route("/reset/<sim>", methods=["POST"])
+@bp.route("/reset/<sim>", methods=["GET", "POST"])
 def reset(sim: str):
-    sims = current_app.extensions["askel_sims"]
-    if sim not in sims or not FlaskForm().validate_on_submit():
-        abort(404 if sim not in sims else 400)
-    sims[sim].reset(current_user)
-    from flask import flash
+    """Starting again wipes her sandbox, so it is asked first, on a page of its own (no JavaScript
+    needed): only a POST that says confirm=yes resets; anything else shows the question."""
+    from flask import flash, render_template
     from flask_babel import gettext as _
 
-    flash(_("Your practice has started again from the beginning."), "info")
-    return redirect(url_for(f"{sim}.index"), code=303)
+    sims = current_app.extensions["askel_sims"]
+    if sim not in sims:
+        abort(404)
+    back = same_site_path(request.values.get("next"), url_for(f"{sim}.index"))
+    if request.method == "POST":
+        if not FlaskForm().validate_on_submit():
+            abort(400)
+        if request.form.get("confirm") == "yes":
+            sims[sim].reset(current_user)
+            flash(_("Your practice has started again from the beginning."), "info")
+            return redirect(url_for(f"{sim}.index"), code=303)
+    return render_template("sims/reset_confirm.html", sim=sim, back=back)
 
 
 def init_app(app: Flask) -> None:

@@ -195,11 +195,22 @@ class SignInCard:
     dir: str
 
 
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for paper: at PUBLIC_URL when set (a proxy hides the real address), else at
+    the address and port this request came to."""
+    from flask import current_app, request
+
+    base = current_app.config.get("PUBLIC_URL")
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    return base + url_for(endpoint, **values)[len(request.script_root):]
+
+
 def make_cards(workshop, issued: list[tuple[User, str, str]]) -> list[SignInCard]:
     """Cards for freshly issued codes. The instructions are in the group's language, not hers."""
     from .. import i18n
 
-    site = url_for("auth.sign_in", _external=True)
+    site = public_url("auth.sign_in")
     with force_locale(workshop.language):
         lines = [
             _("Scan the square with the camera of a phone or tablet to sign in."),
@@ -208,7 +219,7 @@ def make_cards(workshop, issued: list[tuple[User, str, str]]) -> list[SignInCard
         title = _("Sign-in code")
     cards = []
     for user, code, token in issued:
-        url = url_for("auth.card", token=token, _external=True)
+        url = public_url("auth.card", token=token)
         svg = segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True, svgclass="qr", title=title)
         cards.append(SignInCard(user.display_name, format_code(code), Markup(svg), lines,
                                 workshop.language, i18n.direction(workshop.language)))

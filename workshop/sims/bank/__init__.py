@@ -114,6 +114,23 @@ def sandbox(learner_id: int) -> BankState:
     return state
 
 
+def ensure_messages(learner_id: int) -> None:
+    """Messages and calls added to the scenario after her sandbox was made reach her phone too."""
+    have = set(db.session.scalars(db.select(Message.key).where(Message.learner_id == learner_id)))
+    items = scenario().data["messages"]
+    missing = [(n, item) for n, item in enumerate(items) if item["id"] not in have]
+    if not missing:
+        return
+    for n, item in missing:
+        db.session.add(Message(learner_id=learner_id, key=item["id"], channel=item["channel"],
+                               scam=item["scam"], position=n))
+    db.session.commit()
+
+
+def message_data(key: str) -> dict:
+    return next(item for item in scenario().data["messages"] if item["id"] == key)
+
+
 def reset(learner) -> None:
     """Start her bank again from the scenario (seeded again when she next opens it)."""
     for model in (Payment, Transaction, Bill, Message, Account, BankState):

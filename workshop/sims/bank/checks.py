@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ...curriculum import Result, task
 from ...extensions import db
-from . import LIVE, finance, sandbox
+from . import LIVE, ensure_messages, finance, message_data, sandbox
 from .models import Bill, Message, Payment, owned
 
 
@@ -120,11 +120,49 @@ def approved_einvoice(learner) -> Result:
 
 @task("bank.reported_scam")
 def reported_scam(learner) -> Result:
+    """The two tricks of the first scam lesson, deleted without opening their links (a real phone
+    has "Poista", never a "report a scam" button). Tricks that offer choices have their own tasks."""
     sandbox(learner.id)
-    scams = db.session.scalars(owned(Message, learner.id).where(Message.scam.is_(True))).all()
+    scams = [m for m in db.session.scalars(owned(Message, learner.id).where(Message.scam.is_(True))).all()
+             if not message_data(m.key).get("actions")]
     left = [m for m in scams if not m.reported]
     if scams and not left:
         return Result(True)
     if len(left) < len(scams):
-        return Result(False, _("You reported one trick. One more message pretends to be the bank: find it and report it too."))
-    return Result(False, _("Open Viestit on the practice phone. Find the messages that pretend to be the bank, and report them."))
+        return Result(False, _("You deleted one trick. One more message pretends to be the bank: find it and delete it too."))
+    return Result(False, _("Open Viestit on the practice phone. Find the messages that pretend to be the bank, and delete them without opening the link."))
+
+
+def _safe_choice(learner, key: str, not_yet: str) -> Result:
+    """Done only when what she did last with this message or call is a safe action."""
+    sandbox(learner.id)
+    ensure_messages(learner.id)
+    data = message_data(key)
+    rows = db.session.scalars(owned(Message, learner.id).where(Message.key == key)).all()
+    actions = {a["id"]: a for a in data["actions"]}
+    chosen = [actions[m.choice] for m in rows if m.choice in actions]
+    if any(a["safe"] for a in chosen):
+        return Result(True)
+    if chosen:
+        return Result(False, _("Not safe yet. Open it again on the practice phone and choose the safe thing to do."))
+    return Result(False, not_yet)
+
+
+@task("bank.scam_new_number")
+def scam_new_number(learner) -> Result:
+    return _safe_choice(learner, "new-number", _("Open Viestit on the practice phone and read the message from a new number."))
+
+
+@task("bank.scam_parcel_text")
+def scam_parcel_text(learner) -> Result:
+    return _safe_choice(learner, "parcel", _("Open Viestit on the practice phone and read the message about a parcel."))
+
+
+@task("bank.scam_safe_account")
+def scam_safe_account(learner) -> Result:
+    return _safe_choice(learner, "call-safe-account", _("Open Viestit on the practice phone: someone is calling you. Answer the call."))
+
+
+@task("bank.scam_fake_police")
+def scam_fake_police(learner) -> Result:
+    return _safe_choice(learner, "call-police", _("Open Viestit on the practice phone: the police seem to be calling you. Answer the call."))

@@ -105,17 +105,22 @@ class Payment(db.Model):
 
 
 class Message(db.Model):
-    """A text message or an e-mail on her practice phone; some pretend to be the bank."""
+    """A text message, an e-mail or a call on her practice phone; some are tricks."""
 
     __tablename__ = "sim_bank_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     learner_id: Mapped[int] = mapped_column(learner_fk(), index=True)
     key: Mapped[str] = mapped_column(sa.String(40))
-    channel: Mapped[str] = mapped_column(sa.String(8))  # sms | email
+    channel: Mapped[str] = mapped_column(sa.String(8))  # sms | email | call
     scam: Mapped[bool] = mapped_column(default=False)
+    # A trick she deleted without opening its link (the column kept its first name; there is no
+    # "report" button on a real phone, so the practice phone has "Poista" instead).
     reported: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
+    # What she did last with a message or call that offers choices (the scenario's `actions`): the
+    # action's id, or "" before she chose. The scam tasks pass only when this is a safe action.
+    choice: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
 
 
 def owned(model, learner_id: int):

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import utcnow
-from . import LIVE, bill_barcode, bill_data, bp, finance, registered_name, sandbox, scenario, today
+from . import (LIVE, bill_barcode, bill_data, bp, ensure_messages, finance, message_data, registered_name, sandbox,
+               scenario, today)
 from .models import Account, Bill, Message, Payment, Transaction, owned
 
 MAX_MESSAGE = 140
@@ -619,25 +620,34 @@ def einvoice(bill_id: int):
 # --- the practice phone: messages, tricks and the fake page --------------------------------------
 
 def _message_data(m: Message) -> dict:
-    return next(item for item in scenario().data["messages"] if item["id"] == m.key)
+    return message_data(m.key)
+
+
+def _action(data: dict, action_id: str) -> dict | None:
+    return next((a for a in data.get("actions", []) if a["id"] == action_id), None)
 
 
 @bp.route("/phone")
 def phone():
     sandbox(current_user.id)
+    ensure_messages(current_user.id)
     rows = db.session.scalars(owned(Message, current_user.id).order_by(Message.position)).all()
-    return _page("phone.html", messages=[(m, _message_data(m)) for m in rows])
+    return _page("phone.html", messages=[(m, _message_data(m)) for m in rows], action_of=_action)
 
 
 @bp.route("/phone/<int:message_id>")
 def message(message_id: int):
     sandbox(current_user.id)
     m = _own(Message, message_id)
-    return _page("message.html", m=m, data=_message_data(m), not_scam=request.args.get("checked") == "1")
+    data = _message_data(m)
+    return _page("message.html", m=m, data=data, chosen=_action(data, m.choice),
+                 not_scam=request.args.get("checked") == "1")
 
 
-@bp.route("/phone/<int:message_id>/report", methods=["POST"])
-def report(message_id: int):
+@bp.route("/phone/<int:message_id>/delete", methods=["POST"])
+def delete(message_id: int):
+    """"Poista", as on every phone. A trick deleted without opening its link is handled well; the
+    page then teaches the real ways to report it (no bank or phone has a "report a scam" button)."""
     sandbox(current_user.id)
     m = _own(Message, message_id)
     if not m.scam:
@@ -645,6 +655,21 @@ def report(message_id: int):
     m.reported = True
     db.session.commit()
     return redirect(url_for("bank.message", message_id=m.id), code=303)
+
+
+@bp.route("/phone/<int:message_id>/choose", methods=["POST"])
+def choose(message_id: int):
+    """What she does with a message or call that offers choices: the scam tasks read it."""
+    sandbox(current_user.id)
+    m = _own(Message, message_id)
+    data = _message_data(m)
+    action = _action(data, request.form.get("action", ""))
+    if action is None:
+        flash(_("Choose one of the buttons."), "error")
+        return redirect(url_for("bank.message", message_id=m.id), code=303)
+    m.choice = action["id"]
+    db.session.commit()
+    return redirect(url_for("bank.message", message_id=m.id, _anchor="answer"), code=303)
 
 
 @bp.route("/phone/<int:message_id>/link", methods=["GET", "POST"])
@@ -655,6 +680,9 @@ def fake_page(message_id: int):
     if not m.scam:
         abort(404)
     data = _message_data(m)
+    if _action(data, "link") is not None and m.choice != "link":
+        m.choice = "link"  # tapping the link is the unsafe choice this trick wants
+        db.session.commit()
     if request.method == "POST":
         if any((request.form.get(name) or "").strip() for name in ("fake_user", "fake_pin")):
             state.typed_into_fake_page = True

@@ -310,6 +310,8 @@ def quote(message: MailMessage, when: str, forward: bool) -> str:
 
 
 def prefix_subject(prefix: str, subject: str) -> str:
+    """Finnish Outlook starts a reply's subject with "VS:" (vastaus) and a forward's with "VL:"
+    (välitetty); source in lessons/email/glossary.toml (email-vs, email-vl)."""
     return subject if subject.lower().startswith(prefix.lower()) else f"{prefix} {subject}"
 
 

@@ -222,7 +222,7 @@ def reply(message_id: int):
     msg = mb.get(learner, message_id)
     to = msg.to_addr if msg.folder == "sent" else msg.from_addr
     s = mb.shown(msg)
-    return _compose_page(to=to, subject=mb.prefix_subject("Re:", s.subject), kind="reply", related=msg,
+    return _compose_page(to=to, subject=mb.prefix_subject("VS:", s.subject), kind="reply", related=msg,
                          body=mb.quote(msg, when(msg.deliver_at, long=True), forward=False))
 
 
@@ -231,7 +231,7 @@ def forward(message_id: int):
     learner = current_user._get_current_object()
     msg = mb.get(learner, message_id)
     s = mb.shown(msg)
-    return _compose_page(subject=mb.prefix_subject("Fwd:", s.subject), kind="forward", related=msg,
+    return _compose_page(subject=mb.prefix_subject("VL:", s.subject), kind="forward", related=msg,
                          body=mb.quote(msg, when(msg.deliver_at, long=True), forward=True))
 
 

@@ -22,7 +22,7 @@ from . import rules
 from .models import WilmaApplication, WilmaFormAnswer, WilmaMark, WilmaMessage, WilmaThread
 from .models import export  # noqa: F401  (the sim contract: her data for the export)
 from .school import (
-    REASONS, School, ensure, fi_date, fi_time, forms_to_fill, plain, reset as _reset, unexplained_count,
+    REASON_TERMS, REASONS, School, ensure, fi_date, fi_time, forms_to_fill, plain, reset as _reset, unexplained_count,
     unread_count, weekday_key,
 )
 
@@ -51,7 +51,7 @@ def page(template: str, section: str, **context):
     return render_template(
         template, section=section, school=school, unread=unread_count(current_user),
         unexplained=unexplained_count(current_user), to_fill=forms_to_fill(current_user, school),
-        fi_date=fi_date, fi_time=fi_time, plain=plain, weekday_key=weekday_key, reasons=REASONS, **context,
+        fi_date=fi_date, fi_time=fi_time, plain=plain, weekday_key=weekday_key, reasons=REASONS, reason_terms=REASON_TERMS, **context,
     )
 
 
@@ -135,7 +135,7 @@ def render_thread(thread: WilmaThread, errors: dict | None = None, draft: str = 
         section="messages", school=school, thread=thread, arrived=arrived, pending=pending,
         errors=errors or {}, draft=draft, poll_url=url, unread=unread_count(current_user),
         unexplained=unexplained_count(current_user), to_fill=forms_to_fill(current_user, school),
-        fi_date=fi_date, fi_time=fi_time, plain=plain, weekday_key=weekday_key, reasons=REASONS,
+        fi_date=fi_date, fi_time=fi_time, plain=plain, weekday_key=weekday_key, reasons=REASONS, reason_terms=REASON_TERMS,
     )
 
 
