@@ -241,7 +241,7 @@ def test_mail_reply_with_the_keyboard_alone_on_a_phone(app, live_server, learner
         == [row, True], f"the new message took focus away (now on {kb.focused()})"
 
     kb.follow("a.wm-folder[href$='/folder/sent']", url=re.compile(r".*/folder/sent$"))
-    kb.follow(".wm-row-link", text="Re: Luokan retki perjantaina", url=re.compile(r".*/message/\d+$"))
+    kb.follow(".wm-row-link", text="VS: Luokan retki perjantaina", url=re.compile(r".*/message/\d+$"))
     assert "Yusuf saa osallistua retkelle" in page.inner_text(".wm-text")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert task_done(app, uid, "mail.replied_to_teacher")
