@@ -179,7 +179,7 @@ def set_active(user_id: int):
     if not ActionForm().validate_on_submit() or request.form.get("active") not in ("0", "1"):
         abort(400)
     user.active = request.form["active"] == "1"
-    user.session_version = (user.session_version or 1) + 1  # either way, old sessions end
+    user.end_sessions()  # either way, old sessions end
     db.session.commit()
     return redirect(url_for("admin.instructor", user_id=user.id), code=303)
 

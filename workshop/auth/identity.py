@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context, session
-from flask_login import login_user, logout_user
+from flask import current_app, has_app_context, request, session
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -217,8 +217,6 @@ def load_user(user_id: str) -> SignedIn | None:
 
 def _idle_probe() -> bool:
     """The tablet's idle check (a page left alone asks whether time is up) is not a sign of life."""
-    from flask import request
-
     return request.endpoint == "auth.tablet.idle"
 
 
@@ -255,8 +253,6 @@ def start_session(user: User, remember: bool) -> None:
 
 def end_session() -> None:
     """Sign out on this device: its row is deleted (its cookies open nothing any more, anywhere)."""
-    from flask_login import current_user
-
     if getattr(current_user, "is_authenticated", False):
         db.session.execute(_d.delete().where(_d.c.id == current_user.device_id))
         db.session.commit()
