@@ -6,6 +6,7 @@ can later be edited per language without touching code, and all four catalogs st
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
@@ -34,17 +35,22 @@ def po_path(locale: str, domain: str) -> Path:
 def extract(root: Path = ROOT, out_dir: Path = TRANSLATIONS) -> None:
     """Write <out_dir>/messages.pot and lessons.pot from the sources under root."""
     cwd = os.getcwd()
-    os.chdir(root)  # locations in the .pot files are relative to the project
+    os.chdir(root)  # extraction paths are relative to the project (no "#:" lines: they conflict on every merge)
     try:
         for domain, mapping in DOMAINS.items():
             _babel(
                 "extract", "-F", mapping.name, "-o", str(out_dir / f"{domain}.pot"),
-                "--sort-by-file", "--no-wrap", "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs", ".*",
+                "--sort-by-file", "--no-wrap", "--no-location", "-k", "_l", "-k", "lazy_gettext", "--ignore-dirs", ".*",
                 "--add-comments", "TRANSLATORS:", "--project", "Askel", "--copyright-holder", COPYRIGHT,
                 ".",
             )
     finally:
         os.chdir(cwd)
+    for domain in DOMAINS:  # a fixed date: the timestamp otherwise conflicts on every merge of two branches
+        pot = out_dir / f"{domain}.pot"
+        fixed = '"POT-Creation-Date: 2024-01-01 00:00+0000\\n"'
+        pot.write_text(re.sub(r'"POT-Creation-Date: [^"]*"', lambda _: fixed, pot.read_text(encoding="utf-8")),
+                       encoding="utf-8")
 
 
 def update() -> None:
