@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n, privacy
+from . import access, i18n, privacy
 from .config import ROOT, Config
 from .curriculum import load_catalogue
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     sims.init_app(app)
+    access.init_app(app)  # after every route exists: each has its rule, or the app does not start
     _check_only_rate_limited_routes(app)
     auth.throttle.init_app(app, limiter.storage)
 

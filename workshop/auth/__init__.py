@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
+from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,14 +12,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from .. import i18n
+from .. import access, i18n
 from ..extensions import db
 from ..models import Role, User, digest, digests, normalise_code, utcnow
 from ..redirects import same_site_path
 from . import throttle
 from .identity import end_all_sessions, end_session, start_session
 
-bp = Blueprint("auth", __name__)
+bp = access.guard(Blueprint("auth", __name__), None)  # every view says who it is for
 
 # Sign-in limits (auth/throttle.py, docs/security.md): only failures count, per source and per target,
 # so a whole class on one Wi-Fi address signs in at once while guessing is stopped.
@@ -72,6 +72,7 @@ def _safe_next(default: str) -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@access.public
 def sign_in():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -96,6 +97,7 @@ def sign_in():
 
 @bp.route("/card", methods=["GET", "POST"], defaults={"token": None})
 @bp.route("/card/<token>", methods=["GET", "POST"])
+@access.public
 def card(token: str | None):
     """The QR code on a sign-in card opens /card/<token>. The token is exchanged at once for a
     short-lived value in this browser's session and the browser goes on to /card, so the token is in
@@ -137,6 +139,7 @@ def card(token: str | None):
 
 
 @bp.route("/staff/sign-in", methods=["GET", "POST"])
+@access.public
 def staff_sign_in():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -161,6 +164,7 @@ class EverywhereForm(FlaskForm):
 
 
 @bp.route("/sign-out", methods=["POST"])
+@access.public
 def sign_out():
     end_session()
     if tablet.current_device() is not None:  # a shared tablet: back to the names for the next learner
@@ -169,10 +173,9 @@ def sign_out():
 
 
 @bp.route("/sign-out/everywhere", methods=["POST"])
+@access.allow(access.SIGNED_IN)
 def sign_out_everywhere():
     """Her lost or shared phone: every device signed in as her is signed out, this one too."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
     if not EverywhereForm().validate_on_submit():
         abort(400)
     end_all_sessions(current_user.record)
@@ -182,6 +185,7 @@ def sign_out_everywhere():
 
 
 @bp.route("/signed-out")
+@access.public
 def signed_out():
     return render_template("auth/signed_out.html")
 

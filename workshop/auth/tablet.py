@@ -24,9 +24,10 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy.orm import selectinload
 
-from .. import i18n
+from .. import access, i18n
+from ..access import visible_workshops
 from ..extensions import db
-from ..models import Enrollment, Role, User, Workshop, digest, digests, utcnow, workshop_instructors
+from ..models import Enrollment, Role, User, Workshop, digest, digests, utcnow
 from . import throttle
 from .identity import end_session, start_session
 from .tablet_models import (
@@ -38,8 +39,6 @@ bp = Blueprint("tablet", __name__, url_prefix="/tablet")
 DEVICE_COOKIE = "askel_tablet"
 DEVICE_MAX_AGE = 60 * 60 * 24 * 400  # browsers keep a cookie at most about 400 days
 CHOSEN_MAX_AGE = 10 * 60  # the pictures tapped so far are good for ten minutes
-
-STAFF_ENDPOINTS = {"setup_index", "setup", "remove_device", "pictures"}
 
 # Names for screen readers and for the instructor to say aloud (the pictures themselves hold no text).
 PICTURE_NAMES = {
@@ -101,20 +100,17 @@ def _locale_for(workshop: Workshop | None, learner: User | None = None) -> str |
     return workshop.language if workshop is not None and workshop.language in i18n.LOCALES else None
 
 
-@bp.before_request
-def authorise():
-    endpoint = (request.endpoint or "").rpartition(".")[2]
-    if endpoint in STAFF_ENDPOINTS:
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
-        if current_user.role not in (Role.INSTRUCTOR, Role.COORDINATOR):
-            abort(403)
-        return None
+def _on_a_set_up_tablet():
+    """The rule of the picture sign-in: only on a tablet an instructor set up (else 403 for anyone)."""
     device = current_device()
     g.tablet_locale = _locale_for(device.workshop if device else None)
     if device is None:
         return _render("auth/tablet_no_device.html", 403)
     return None
+
+
+DEVICE = access.Rule("device", _on_a_set_up_tablet)
+access.guard(bp, DEVICE)  # the staff pages below open themselves to staff
 
 
 @bp.errorhandler(429)
@@ -237,26 +233,17 @@ def _picture_list() -> list[tuple[int, str, str]]:
 
 # --- staff: set up a tablet, set a learner's pictures ----------------------------------------------
 
-def staff_workshops():
-    """The groups she may set tablets up for: her own, or every group for the coordinator."""
-    query = db.select(Workshop).order_by(Workshop.starts_on.desc(), Workshop.name)
-    if current_user.role != Role.COORDINATOR:
-        query = query.join(workshop_instructors, workshop_instructors.c.workshop_id == Workshop.id).where(
-            workshop_instructors.c.user_id == current_user.id
-        )
-    return query
-
-
 def _workshop_or_404(workshop_id: int) -> Workshop:
-    workshop = db.session.scalar(staff_workshops().where(Workshop.id == workshop_id))
+    workshop = db.session.scalar(visible_workshops().where(Workshop.id == workshop_id))
     if workshop is None:
         abort(404)
     return workshop
 
 
 @bp.route("/setup/")
+@access.allow(access.STAFF)
 def setup_index():
-    workshops = db.session.scalars(staff_workshops()).all()
+    workshops = db.session.scalars(visible_workshops()).all()
     device = current_device()
     return render_template("auth/tablet_setup_index.html", workshops=workshops, device=device)
 
@@ -269,6 +256,7 @@ def _set_device_cookie(response, token: str) -> None:
 
 
 @bp.route("/setup/<int:workshop_id>", methods=["GET", "POST"])
+@access.allow(access.STAFF)
 def setup(workshop_id: int):
     workshop = _workshop_or_404(workshop_id)
     form = ActionForm()
@@ -284,7 +272,7 @@ def setup(workshop_id: int):
             return redirect(url_for(".setup", workshop_id=workshop.id, done=1), code=303)
         token = secrets.token_urlsafe(32)
         db.session.add(TabletDevice(workshop_id=workshop.id, token_digest=digest(token), created_by_id=current_user.id))
-        if old is not None and old.workshop_id in {w.id for w in db.session.scalars(staff_workshops())}:
+        if old is not None and old.workshop_id in {w.id for w in db.session.scalars(visible_workshops())}:
             db.session.delete(old)  # this tablet moves to another of her groups
         db.session.commit()
         response = redirect(url_for(".setup", workshop_id=workshop.id, done=1), code=303)
@@ -308,6 +296,7 @@ def setup(workshop_id: int):
 
 
 @bp.route("/setup/<int:workshop_id>/devices/<int:device_id>/remove", methods=["POST"])
+@access.allow(access.STAFF)
 def remove_device(workshop_id: int, device_id: int):
     workshop = _workshop_or_404(workshop_id)
     if not ActionForm().validate_on_submit():
@@ -328,7 +317,7 @@ def remove_device(workshop_id: int, device_id: int):
 
 def _staff_learner_or_404(learner_id: int) -> tuple[User, Workshop]:
     """A learner of one of her groups (with that group), else 404."""
-    visible = staff_workshops().subquery()
+    visible = visible_workshops().subquery()
     row = db.session.execute(
         db.select(User, Workshop).join(Enrollment, Enrollment.learner_id == User.id)
         .join(Workshop, Workshop.id == Enrollment.workshop_id)
@@ -341,6 +330,7 @@ def _staff_learner_or_404(learner_id: int) -> tuple[User, Workshop]:
 
 
 @bp.route("/pictures/<int:learner_id>", methods=["GET", "POST"])
+@access.allow(access.STAFF)
 def pictures(learner_id: int):
     person, workshop = _staff_learner_or_404(learner_id)
     form = ActionForm()

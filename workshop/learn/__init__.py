@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
-from .. import i18n
+from .. import access, i18n
 from ..curriculum import TASKS
 from ..extensions import db
 from ..redirects import same_site_path
@@ -23,29 +23,15 @@ from . import progress as prog
 
 bp = Blueprint("learn", __name__)
 
-LEARNER_ONLY = {"learn.home", "learn.my_progress", "learn.lesson", "learn.step", "learn.lesson_done", "learn.help"}
+access.guard(bp, access.LEARNER)  # every route is hers alone unless it says otherwise
 
 
 class ActionForm(FlaskForm):
     """Only the CSRF token: the answer and the idempotency key are read from the request."""
 
 
-@bp.before_request
-def learners_only():
-    if request.endpoint not in LEARNER_ONLY:
-        return None
-    if not current_user.is_authenticated:
-        from flask import current_app
-
-        return current_app.login_manager.unauthorized()
-    if current_user.role != Role.LEARNER:
-        abort(403)
-    if current_enrollment() is None:
-        return render_template("learn/no_group.html"), 403
-    return None
-
-
 @bp.route("/")
+@access.public
 def index():
     if current_user.is_authenticated:
         from ..auth import home_for
@@ -61,6 +47,7 @@ def index():
 
 
 @bp.route("/language", methods=["GET", "POST"])
+@access.public
 def language():
     form = ActionForm()
     if request.method == "POST":
@@ -86,6 +73,7 @@ def _lesson_or_404(course_id: str, lesson_id: str):
 
 
 @bp.route("/media/<path:filename>")
+@access.public
 def media(filename: str):
     """Lesson pictures, from lessons/media (public: they hold nothing personal). Pages link them with
     their content's version (web.media_url), so those URLs are cached for a year. A picture that

@@ -3,7 +3,7 @@
 Instructors perfect the wording of the lessons and record narrations in the languages the
 coordinator granted them (ReviewGrant: per instructor, language and right, never derived from the
 language of her pages); the coordinator does both for every language. Authorisation is in one
-place, the blueprint's before_request: staff only, and a URL about a language only for the
+place: the blueprint is guarded for staff (`workshop.access`), and a URL about a language only for the
 coordinator and instructors with that grant. A narration file is served to any signed-in person (learners
 listen), only by its own route, from instance/narrations/, never from the database or /static.
 """
@@ -25,19 +25,17 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import i18n
+from .. import access, i18n
 from ..extensions import db
 from ..models import Role, utcnow
 from ..web import catalogue, is_htmx, page_or_fragment
 from . import audio, state
 from .models import Narration, Wording, WordingChange, grants_of
 
-bp = Blueprint("review", __name__, url_prefix="/review")
+bp = access.guard(Blueprint("review", __name__, url_prefix="/review"), access.STAFF)
 
 # Lesson wording is reviewed in these (English is the source); narrations exist in every locale.
 WORDING_LOCALES = ("so", "ar", "fi")
-# Any signed-in person may fetch a narration: learners press "listen".
-SIGNED_IN = {"review.narration_file"}
 FILENAME_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}\.(webm|ogg|mp3|wav|m4a)$")
 MAX_TEXT = 4000
 
@@ -76,12 +74,9 @@ def can_edit(locale: str, right: str = "wording") -> bool:
 
 @bp.before_request
 def staff_with_a_grant():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if request.endpoint in SIGNED_IN:
+    """After the blueprint's rule (staff only, workshop.access): a URL about a language needs that grant."""
+    if access.rule_of(current_app, request.endpoint) is not access.STAFF:
         return None
-    if not current_user.is_staff:
-        abort(403)
     locale = (request.view_args or {}).get("locale")
     if locale is not None:
         if locale not in i18n.LOCALES:
@@ -442,6 +437,7 @@ def missing(course_id: str):
 
 
 @bp.route("/narrations/<locale>/<filename>")
+@access.allow(access.SIGNED_IN)  # learners press "listen"
 def narration_file(locale: str, filename: str):
     """The only way to read a narration: by its random name, known to the database, with caching."""
     if locale not in i18n.LOCALES or not FILENAME_RE.match(filename):

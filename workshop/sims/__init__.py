@@ -1,6 +1,6 @@
 """The sandboxed services. Each sim is a package here with the same contract (design.md):
 
-- `bp`: a Blueprint, mounted at /practice/<name>/ (learners only: checked here, once, for all sims);
+- `bp`: a Blueprint, mounted at /practice/<name>/ (learners only: guarded here, once, for all sims);
 - its own tables `sim_<name>_*`, keyed by the learner, in its own Alembic branch;
 - scenarios in lessons/<course>/scenarios/ that seed a fresh sandbox;
 - `reset(learner)`: start her sandbox again from the scenario;
@@ -22,10 +22,10 @@ from flask import Blueprint, Flask, abort, current_app, redirect, request, sessi
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from .. import access
 from ..extensions import db
-from ..models import Role
 from ..redirects import same_site_path
-from ..web import catalogue, current_enrollment
+from ..web import catalogue
 
 bp = Blueprint("sims", __name__, url_prefix="/practice")
 PRACTICE_KEY = "practice_step"
@@ -62,14 +62,6 @@ def rows_of(model, learner_id: int) -> list[dict]:
         db.select(model).where(model.learner_id == learner_id).order_by(*model.__table__.primary_key.columns)
     )
     return [{c.name: plain(getattr(row, c.key)) for c in columns} for row in rows]
-
-
-def learners_only():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if current_user.role != Role.LEARNER or current_enrollment() is None:
-        abort(403)
-    return None
 
 
 def practice_step():
@@ -126,9 +118,7 @@ def init_app(app: Flask) -> None:
     sims = discover()
     app.extensions["askel_sims"] = sims
     for blueprint in [bp, *(module.bp for module in sims.values())]:
-        # set once per process: a second app (tests, CLI) reuses the same blueprint objects
-        if learners_only not in blueprint.before_request_funcs.get(None, []):
-            blueprint.before_request(learners_only)
+        access.guard(blueprint, access.LEARNER)  # her own sandbox: learners only, for every sim
     app.register_blueprint(bp)
     for name, module in sims.items():
         app.register_blueprint(module.bp, url_prefix=f"/practice/{name}")

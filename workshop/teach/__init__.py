@@ -1,7 +1,7 @@
 """Instructor views: her groups, learners, sign-in cards, the live class view, history and exports.
 
-Authorisation is in one place: the blueprint's before_request lets in instructors and the
-coordinator only, and every object is fetched through visible_workshops(), so an instructor only
+Authorisation is in one place: the blueprint is guarded for staff (`workshop.access`: instructors and
+the coordinator only), and every object is fetched through visible_workshops(), so an instructor only
 ever reaches her own groups and their learners (the coordinator reaches all of them).
 """
 from __future__ import annotations
@@ -16,20 +16,20 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import privacy
+from .. import access, privacy
+from ..access import visible_workshops
 from ..auth.identity import end_all_sessions
 from ..extensions import db
 from ..models import (
     Assignment, DeviceSession, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
-    workshop_instructors,
 )
-from ..web import Once, Pager, catalogue, is_htmx, page_or_fragment, role_required
+from ..web import Once, Pager, catalogue, is_htmx, page_or_fragment
 from . import history as hist
 from . import live
 from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
-bp.before_request(role_required(Role.INSTRUCTOR, Role.COORDINATOR))
+access.guard(bp, access.STAFF)
 
 
 @bp.app_template_filter("ago")
@@ -41,14 +41,6 @@ def ago(when):
 @bp.app_template_filter("minutes")
 def minutes_filter(value: int):
     return format_timedelta(timedelta(minutes=value), threshold=10, granularity="minute") if value else "0"
-
-
-def visible_workshops():
-    """The groups she may see: her own, or all of them for the coordinator."""
-    query = db.select(Workshop).order_by(Workshop.starts_on.desc(), Workshop.name)
-    if current_user.role != Role.COORDINATOR:
-        query = query.join(workshop_instructors).where(workshop_instructors.c.user_id == current_user.id)
-    return query
 
 
 def workshop_or_404(workshop_id: int) -> Workshop:
