@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request
+from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from .extensions import db
@@ -138,6 +138,15 @@ def init_app(app: Flask) -> None:
         if rule is None:
             abort(403)
         return rule.check()
+
+
+def home_for(user) -> str:
+    """Where a person goes once signed in: her own pages, by her role."""
+    if user.role == Role.COORDINATOR:
+        return url_for("admin.index")
+    if user.role == Role.INSTRUCTOR:
+        return url_for("teach.index")
+    return url_for("learn.home")
 
 
 def visible_workshops():

@@ -1,7 +1,7 @@
 """The four locales, their direction and names, and how a request's locale is chosen."""
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_app_context, request, session
 from flask_babel import Domain, get_locale
 from flask_login import current_user
 
@@ -12,8 +12,13 @@ NAMES = {"so": "Soomaali", "ar": "العربية", "fi": "Suomi", "en": "English
 LANG_COOKIE = "askel_lang"
 
 lessons_domain = Domain(domain="lessons")
-# Wording reviewed in the browser (workshop.review sets this): (context, English) -> text or None.
-reviewed_wording = None
+# Wording reviewed in the browser, consulted before the catalog: create_app names the function
+# (workshop.review.state.reviewed_text: (context, English) -> text or None) with init_app.
+REVIEWED = "askel_reviewed_wording"
+
+
+def init_app(app, reviewed_wording) -> None:
+    app.extensions[REVIEWED] = reviewed_wording
 
 
 def chosen_locale() -> str | None:
@@ -58,6 +63,7 @@ def lesson_text(context: str, message: str) -> str:
     """A lesson text in the current locale (gettext domain `lessons`, context course/lesson/step/field)."""
     if not message:
         return message
+    reviewed_wording = current_app.extensions.get(REVIEWED) if has_app_context() else None
     if reviewed_wording is not None:
         reviewed = reviewed_wording(context, message)
         if reviewed is not None:

@@ -17,7 +17,7 @@ from .. import access, i18n
 from ..extensions import db
 from ..models import CODE_ALPHABET, Enrollment, Progress, Role, Status, User, Workshop, workshop_instructors
 from ..review.models import RIGHTS, grants_of, set_grants
-from ..web import Once, Pager
+from ..web import Once, Pager, catalogue
 from . import report as reach
 from .forms import ActionForm, InstructorForm, ReportFilter
 
@@ -222,8 +222,6 @@ def report_csv(kind: str):
 
 
 def catalogue_titles() -> dict[str, str]:
-    from ..web import catalogue
-
     return {c.id: i18n.lesson_text(f"{c.id}/title", c.title) for c in catalogue().courses}
 
 

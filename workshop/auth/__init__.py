@@ -1,7 +1,9 @@
 """Sign-in without e-mail: a learner's personal code or her card's QR code; staff by password."""
 from __future__ import annotations
 
+import hashlib
 import secrets
+import time
 
 from flask import Blueprint, abort, redirect, render_template, session, url_for
 from flask_babel import gettext as _
@@ -13,10 +15,11 @@ from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import access, i18n
+from ..access import home_for
 from ..extensions import db
 from ..models import Role, User, digest, digests, normalise_code, utcnow
 from ..redirects import same_site_path
-from . import throttle
+from . import tablet, throttle
 from .identity import end_all_sessions, end_session, start_session
 
 bp = access.guard(Blueprint("auth", __name__), None)  # every view says who it is for
@@ -59,14 +62,6 @@ def _start_session(user: User, remember: bool):
     start_session(user, remember)
 
 
-def home_for(user: User) -> str:
-    if user.role == Role.COORDINATOR:
-        return url_for("admin.index")
-    if user.role == Role.INSTRUCTOR:
-        return url_for("teach.index")
-    return url_for("learn.home")
-
-
 def _safe_next(default: str) -> str:
     return same_site_path(session.pop("next", None), default)
 
@@ -103,9 +98,6 @@ def card(token: str | None):
     short-lived value in this browser's session and the browser goes on to /card, so the token is in
     one request line only, never in the address bar, the history or the next requests' log lines.
     /card asks her to confirm with one tap (a GET never signs in)."""
-    import hashlib
-    import time
-
     def check(user: User) -> str:  # the session names her card without holding its lookup digest
         return hashlib.sha256((user.card_digest or "").encode()).hexdigest()[:32]
 
@@ -191,6 +183,4 @@ def signed_out():
 
 
 # Tablet sign-in (her name, then three pictures) lives in its own module, under /tablet.
-from . import tablet  # noqa: E402
-
 bp.register_blueprint(tablet.bp)

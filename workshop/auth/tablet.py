@@ -21,14 +21,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
-from sqlalchemy.orm import selectinload
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .. import access, i18n
 from ..access import visible_workshops
 from ..extensions import db
-from ..models import Enrollment, Role, User, Workshop, digest, digests, utcnow
+from ..models import Enrollment, Role, User, Workshop, digest, utcnow
 from . import throttle
+from .device import DEVICE_COOKIE, DEVICE_MAX_AGE, current_device, device_signer
 from .identity import end_session, start_session
 from .tablet_models import (
     PICTURE_COUNT, PICTURES, PicturePassword, TabletDevice, check_picture_password, set_picture_password,
@@ -36,8 +36,6 @@ from .tablet_models import (
 
 bp = Blueprint("tablet", __name__, url_prefix="/tablet")
 
-DEVICE_COOKIE = "askel_tablet"
-DEVICE_MAX_AGE = 60 * 60 * 24 * 400  # browsers keep a cookie at most about 400 days
 CHOSEN_MAX_AGE = 10 * 60  # the pictures tapped so far are good for ten minutes
 
 # Names for screen readers and for the instructor to say aloud (the pictures themselves hold no text).
@@ -50,34 +48,6 @@ PICTURE_NAMES = {
 
 class ActionForm(FlaskForm):
     """Only the CSRF token; the other fields are read and validated by hand."""
-
-
-# --- the device cookie -------------------------------------------------------------------------
-
-def _device_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="askel-tablet-device")
-
-
-def _device_token() -> str | None:
-    raw = request.cookies.get(DEVICE_COOKIE)
-    if not raw or len(raw) > 200:
-        return None
-    try:
-        token = _device_signer().loads(raw)
-    except BadSignature:
-        return None
-    return token if isinstance(token, str) and 20 <= len(token) <= 64 else None
-
-
-def current_device() -> TabletDevice | None:
-    """The tablet this request comes from, if an instructor set it up (and did not remove it)."""
-    if "tablet_device" not in g:
-        token = _device_token()
-        g.tablet_device = db.session.scalar(
-            db.select(TabletDevice).where(TabletDevice.token_digest.in_(digests(token)))
-            .options(selectinload(TabletDevice.workshop))
-        ) if token else None
-    return g.tablet_device
 
 
 # --- locale and rendering ----------------------------------------------------------------------
@@ -142,9 +112,7 @@ def idle():
     """A page left alone without JavaScript asks here when the tablet's idle time is up: by then
     the session has ended (auth.identity), and the next person sees the names again."""
     if current_user.is_authenticated:
-        from . import home_for
-
-        return redirect(home_for(current_user), code=303)
+        return redirect(access.home_for(current_user), code=303)
     return redirect(url_for("auth.tablet.names"), code=303)
 
 
@@ -250,7 +218,7 @@ def setup_index():
 
 def _set_device_cookie(response, token: str) -> None:
     response.set_cookie(
-        DEVICE_COOKIE, _device_signer().dumps(token), max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+        DEVICE_COOKIE, device_signer().dumps(token), max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"], path="/",
     )
 

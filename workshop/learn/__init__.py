@@ -13,11 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
-from .. import access, i18n
-from ..curriculum import TASKS
+from .. import access, clock, i18n
+from ..auth.device import current_device
+from ..curriculum import PICTURES, TASKS
 from ..extensions import db
 from ..redirects import same_site_path
-from ..models import Assignment, HelpRequest, Role, Status, utcnow
+from ..review.state import version as review_version
+from ..models import Assignment, HelpRequest, Status, utcnow
 from ..web import catalogue, current_enrollment, fragment_response, is_htmx, page_or_fragment
 from . import progress as prog
 
@@ -34,12 +36,8 @@ class ActionForm(FlaskForm):
 @access.public
 def index():
     if current_user.is_authenticated:
-        from ..auth import home_for
-
-        return redirect(home_for(current_user))
-    from ..auth import tablet
-
-    if tablet.current_device() is not None:  # a set-up tablet's front page is its group's names
+        return redirect(access.home_for(current_user))
+    if current_device() is not None:  # a set-up tablet's front page is its group's names
         return redirect(url_for("auth.tablet.names"))
     if i18n.chosen_locale() is None:
         return render_template("learn/chooser.html", first_visit=True)
@@ -78,8 +76,6 @@ def media(filename: str):
     """Lesson pictures, from lessons/media (public: they hold nothing personal). Pages link them with
     their content's version (web.media_url), so those URLs are cached for a year. A picture that
     shows scenario data is drawn by its sim from what her own sandbox shows (never cached: it is hers)."""
-    from ..curriculum import PICTURES
-
     if filename in PICTURES:
         body, mimetype = PICTURES[filename]()
         response = make_response(body)
@@ -100,7 +96,7 @@ def home():
     merged = prog.statuses([m.id for m in current_user.memberships])
     week = None
     this_week = []
-    today = utcnow().date()
+    today = clock.today()
     if enrollment.running(today):
         week = (today - enrollment.starts_on).days // 7 + 1
         assignments = db.session.scalars(
@@ -138,9 +134,7 @@ CSRF_SLOT, KEY_SLOT = "\x00askel-csrf\x00", "\x00askel-key\x00"
 
 
 def _cached(kind: str, step, render) -> str:
-    from ..review.state import version as review_version  # reviewed wording and narrations
-
-    version = review_version()
+    version = review_version()  # of reviewed wording and narrations
     cache = current_app.extensions.get("askel_players")
     if cache is None or cache["version"] != version:  # an edit or a recording: render afresh
         cache = current_app.extensions["askel_players"] = {"version": version, "pages": {}}

@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import access, privacy
+from .. import access, clock, privacy
 from ..access import visible_workshops
 from ..auth.identity import end_all_sessions
 from ..extensions import db
@@ -95,7 +95,7 @@ def index():
 def group_new():
     form = GroupForm()
     if request.method == "GET":
-        today = utcnow().date()
+        today = clock.today()
         form.starts_on.data, form.ends_on.data = today, today + timedelta(weeks=18)
         form.start_time.data, form.weekday.data = time(17, 0), today.weekday()
     if form.validate_on_submit():

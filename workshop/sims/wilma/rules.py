@@ -5,23 +5,17 @@ starts the next day. Each day is its own entry. Times are Helsinki time.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
+from ... import clock
+from ...clock import HELSINKI, helsinki  # noqa: F401  (the one clock's Helsinki time)
+
 NOON = time(12, 0)
 
 
-def helsinki(moment: datetime) -> datetime:
-    """A moment in Helsinki time. A naive datetime is taken as UTC (how the database keeps it)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(HELSINKI)
-
-
 def now() -> datetime:
-    """The clock. Tests replace it (monkeypatch `rules.now`) to fix the time."""
-    return datetime.now(HELSINKI)
+    """This moment in Helsinki, from the application's one clock (tests freeze it: workshop.clock)."""
+    return clock.helsinki()
 
 
 def first_absence_day(sent_at: datetime) -> date:
