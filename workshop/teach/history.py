@@ -124,7 +124,7 @@ def learner_data(user: User) -> dict:
         db.select(DeviceSession).where(DeviceSession.user_id == user.id).order_by(DeviceSession.created_at)
     ).all()
     # each practice service supplies its own part, found through the sims registry (workshop/sims)
-    practice = {name: sim.export(user.id) for name, sim in sorted(current_app.extensions["askel_sims"].items())}
+    practice = {name: sim.export(user) for name, sim in sorted(current_app.extensions["askel_sims"].items())}
     return {
         "name": user.display_name,
         "language": user.locale,
