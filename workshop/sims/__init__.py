@@ -16,8 +16,8 @@ from flask import Blueprint, Flask, abort, current_app, redirect, request, sessi
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..extensions import migrate
-from ..models import Role
+from ..extensions import db, migrate
+from ..models import Enrollment, Role
 from ..redirects import same_site_path
 from ..web import catalogue, current_enrollment
 from .contract import Sim, SimContractError
@@ -66,7 +66,13 @@ def learners_only():
 
 
 def practice_step():
-    """The lesson step that opened the practice, if any: (lesson, step), checked against the catalogue."""
+    """The lesson step that opened the practice, if any: (lesson, step), checked against the catalogue.
+    Kept with her enrolment too, so a new session (she signed in again, on another device) finds it."""
+    if PRACTICE_KEY not in session:
+        membership = current_enrollment()
+        session[PRACTICE_KEY] = (membership and db.session.scalar(
+            db.select(Enrollment.practice_step).where(Enrollment.id == membership.id,
+                                                      Enrollment.learner_id == current_user.id))) or ""
     context = session.get(PRACTICE_KEY) or ""
     parts = context.split("/")
     if len(parts) != 3:
@@ -87,6 +93,10 @@ def open(sim: str):
     lesson = catalogue().lesson(parts[0], parts[1]) if len(parts) == 3 else None
     if lesson and lesson.step(parts[2]) is not None:
         session[PRACTICE_KEY] = step_context
+        membership = current_enrollment()
+        db.session.execute(db.update(Enrollment).where(
+            Enrollment.id == membership.id, Enrollment.learner_id == current_user.id).values(practice_step=step_context))
+        db.session.commit()
     path = request.args.get("path", "").strip("/")
     if not SIM_PATH.fullmatch(path) or ".." in path or "//" in path:
         path = ""  # only a plain path inside the sim: no control characters, no way out of it

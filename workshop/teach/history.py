@@ -133,7 +133,7 @@ def learner_data(user: User) -> dict:
         "groups": [
             {"name": e.workshop.name, "language": e.workshop.language, "location": e.workshop.location,
              "starts_on": e.workshop.starts_on.isoformat(), "ends_on": e.workshop.ends_on.isoformat(),
-             "joined_at": _iso(e.created_at)}
+             "joined_at": _iso(e.created_at), "practice_task": e.practice_step}
             for e in user.enrollments
         ],
         "progress": [
