@@ -25,11 +25,12 @@ from ..models import (
 )
 from ..web import Once, Pager, catalogue, is_htmx, page_or_fragment, role_required
 from . import history as hist
-from . import live
+from . import listening, live
 from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
 bp.before_request(role_required(Role.INSTRUCTOR, Role.COORDINATOR))
+bp.add_app_template_global(listening.hearing, "hearing")  # what a group's learners can hear, per course
 
 
 @bp.app_template_filter("ago")
