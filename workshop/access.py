@@ -68,7 +68,7 @@ LEARNER = Rule("learner", _learner)  # a signed-in learner in a group; her own o
 STAFF = Rule("staff", _role(Role.INSTRUCTOR, Role.COORDINATOR))  # objects through visible_workshops()
 COORDINATOR = Rule("coordinator", _role(Role.COORDINATOR))
 
-# Routes Flask itself adds: the static files are for everyone.
+# Routes Flask itself adds: the static files (the site's, and each blueprint's own) are for everyone.
 BUILT_IN = {"static": PUBLIC}
 
 
@@ -95,6 +95,10 @@ def guard(blueprint: Blueprint, rule: Rule | None) -> Blueprint:
 def _declared(app: Flask, endpoint: str) -> Rule | None:
     if endpoint in BUILT_IN:
         return BUILT_IN[endpoint]
+    blueprint_name, _dot, view_name = endpoint.rpartition(".")
+    blueprint_of = app.blueprints.get(blueprint_name)
+    if view_name == "static" and blueprint_of is not None and blueprint_of.has_static_folder:
+        return PUBLIC  # a blueprint's own CSS and pictures (a sim's), like the site's static files
     view = app.view_functions.get(endpoint)
     while view is not None:
         rule = getattr(view, ATTRIBUTE, None)

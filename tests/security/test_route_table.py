@@ -65,7 +65,10 @@ def test_a_route_added_after_start_up_is_refused(app):
 def test_every_learn_route_but_the_open_ones_is_for_learners(app):
     learn = {r.endpoint: kind(app, r.endpoint) for r in app.url_map.iter_rules() if r.endpoint.startswith("learn.")}
     assert {e for e, k in learn.items() if k != "learner"} == {"learn.index", "learn.language", "learn.media"}
-    assert all(kind(app, r.endpoint) == "learner" for r in app.url_map.iter_rules() if r.rule.startswith("/practice/"))
+    practice = {r.endpoint: kind(app, r.endpoint) for r in app.url_map.iter_rules() if r.rule.startswith("/practice/")}
+    statics = {e for e in practice if e.endswith(".static")}  # a sim's own CSS and pictures
+    assert statics and all(practice[e] == "public" for e in statics)
+    assert all(k == "learner" for e, k in practice.items() if e not in statics)
 
 
 def test_a_learner_in_no_group_is_told_so_on_every_learner_route(app, factory):
