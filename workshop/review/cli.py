@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from babel.messages.pofile import read_po, write_po
 
 from ..config import ROOT
@@ -58,6 +59,7 @@ def export_catalogs(translations: Path, wordings, english_of) -> dict[str, int]:
 
 
 @click.command("export")
+@with_appcontext
 @click.option("--translations", "folder", type=click.Path(file_okay=False, path_type=Path),
               default=ROOT / "translations", show_default=True, help="The gettext catalogs folder.")
 def export(folder: Path) -> None:
