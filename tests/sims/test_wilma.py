@@ -7,11 +7,6 @@ from datetime import date, datetime
 
 import pytest
 
-from workshop.sims import discover
-
-# create_app() loads the lessons before it imports the sims, so the task checks that practice steps
-# name must be registered first: import every sim now, as create_app() itself will a moment later.
-discover()
 from tests.conftest import CSRF_RE, sign_in
 from workshop.curriculum import TASKS
 from workshop.extensions import db
@@ -302,13 +297,15 @@ def test_every_route_with_another_learners_ids_is_404_and_changes_nothing(app, f
 
 
 def test_signed_out_and_staff_cannot_open_it(app, factory, client):
-    assert client.get(BASE + "/").status_code == 302
-    staff = factory.staff()
+    signed_out = client.get(BASE + "/")
+    assert signed_out.status_code == 302 and "/sign-in" in signed_out.location
+    factory.staff()
     c = app.test_client()
-    c.post("/staff/sign-in", data={"username": "deeqa", "password": "correct horse battery",
-                                   "csrf_token": token(c, "/staff/sign-in")})
-    assert c.get(BASE + "/").status_code in (302, 403)
-    assert staff
+    signed_in = c.post("/staff/sign-in", data={"username": "deeqa", "password": "correct horse battery",
+                                               "csrf_token": token(c, "/staff/sign-in")})
+    assert signed_in.status_code == 303 and signed_in.location.endswith("/teach/")  # she is signed in
+    assert c.get("/teach/").status_code == 200
+    assert c.get(BASE + "/").status_code == 403  # and still may not practise as a learner
 
 
 def test_labels_and_reasons_are_as_current_wilma_guides_show_them(app, factory, monkeypatch):

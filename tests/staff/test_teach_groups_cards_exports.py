@@ -172,11 +172,6 @@ def test_the_cards_page_renews_nothing_until_she_chooses_whom_and_confirms(app, 
     assert sign_in(app.test_client(), amina_code).status_code != 303
 
 
-def test_print_stylesheet_puts_eight_cards_on_a_page():
-    css = open("static/css/staff.css").read()
-    assert "@page { size: A4" in css and ".signin-card:nth-child(8n)" in css
-
-
 def test_class_progress_csv_is_excel_ready_and_safe(app, factory, teacher):
     client, _uid, wid = teacher
     lesson = catalogue(app).lesson("start", "01-welcome")
