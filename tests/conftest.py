@@ -90,6 +90,27 @@ def rows_fetched(app):
         sa_event.remove(engine, "after_cursor_execute", after)
 
 
+def pytest_configure(config):
+    """Under pytest-xdist every worker is a process of its own with its own app, server and browser;
+    on PostgreSQL each also gets a database of its own (<name>_gw0, …), made here if missing, so
+    the workers never empty each other's tables. Names derived from TEST_DATABASE_URL (the migration
+    and restore drills) follow, since they read the variable after this."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not worker or not base:
+        return
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(base)
+    name = f"{url.database}_{worker}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = url.set(database=name).render_as_string(hide_password=False)
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
