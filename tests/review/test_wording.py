@@ -8,9 +8,8 @@ import shutil
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.conftest import recorded_queries
+from tests.conftest import csrf_token, recorded_queries
 from tests.review.helpers import LESSON, STEP, make_world, said
-from tests.staff_admin.helpers import any_token, staff_client
 from workshop.config import ROOT
 from workshop.extensions import db
 from workshop.review import state
@@ -31,7 +30,7 @@ def english_of(app, context: str) -> str:
 
 
 def edit(client, text: str, key: str = f"{STEP}/text", **headers):
-    return client.post(f"{BASE}/edit/{key}", data={"csrf_token": any_token(client), "text": text}, headers=headers)
+    return client.post(f"{BASE}/edit/{key}", data={"csrf_token": csrf_token(client), "text": text}, headers=headers)
 
 
 def test_lesson_page_shows_english_beside_the_translation_and_glossary(app, world):
@@ -113,7 +112,7 @@ def test_revert_goes_back_one_edit_at_a_time(app, world):
     edit(rasha, "الأول")
     edit(rasha, "الثاني")
     assert "الثاني" in learner.get(STEP_URL).get_data(as_text=True)
-    revert = lambda client: client.post(f"{BASE}/revert/{STEP}/text", data={"csrf_token": any_token(client)})  # noqa: E731
+    revert = lambda client: client.post(f"{BASE}/revert/{STEP}/text", data={"csrf_token": csrf_token(client)})  # noqa: E731
     assert revert(liisa).status_code == 303  # the coordinator reverts anyone's
     assert "الأول" in learner.get(STEP_URL).get_data(as_text=True)
     assert revert(rasha).status_code == 303

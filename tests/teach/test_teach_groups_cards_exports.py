@@ -7,8 +7,8 @@ import json
 import re
 
 from tests.conftest import CSRF_RE, csrf_token, sign_in
-from tests.staff.helpers import ask_help, catalogue, enrollment_of, event, progress
-from tests.staff.qr import decode
+from tests.teach.helpers import ask_help, catalogue, enrollment_of, event, progress
+from tests.teach.qr import decode
 from workshop.extensions import db
 from workshop.models import Assignment, HelpRequest, InstructorNote, StepEvent, User, Workshop
 
