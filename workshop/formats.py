@@ -176,13 +176,22 @@ _LTR_RUN = re.compile(
 )
 
 
+_EURO_AFTER = re.compile(r"(\d) €")
+
+
 def isolate_ltr_runs(text: str) -> str:
     """Each left-to-right run of a right-to-left text between Unicode isolates, so it reads left to
     right and cannot pull its neighbours with it: '"Lähikauppa Omena -23,45 €"' keeps its euro sign
     after the number, a Finnish label keeps its count beside its Arabic noun."""
     if not text or LRI in text:
         return text
-    return _LTR_RUN.sub(lambda m: f"{LRI}{_balanced(m.group(0))}{PDI}" + m.group(0)[len(_balanced(m.group(0))):], text)
+
+    def one(match: re.Match) -> str:
+        run = _balanced(match.group(0))
+        whole = _EURO_AFTER.sub("\\1\u00a0€", run)  # an amount is never broken between its lines
+        return f"{LRI}{whole}{PDI}" + match.group(0)[len(run):]
+
+    return _LTR_RUN.sub(one, text)
 
 
 def _balanced(run: str) -> str:
