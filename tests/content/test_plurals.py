@@ -81,6 +81,7 @@ def test_the_arabic_catalog_has_six_forms():
 # step or week number, a limit quoted back ("You wrote 53").
 NOT_COUNTS = {
     "Step %(number)s of %(total)s", "Step %(number)s", "step %(number)s", "Week %(number)s",
+    "%(done)s of %(total)s",  # a fraction beside its label, no noun
     "A virtual barcode has exactly 54 digits. You wrote %(count)s. Copy the whole number from the bill.",
 }
 
