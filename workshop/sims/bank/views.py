@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import utcnow
-from ..contract import owned, sim_blueprint
+from ..contract import owned, owned_or_404, sim_blueprint
 from . import finance
 from .accounts import (LIVE, bill_barcode, bill_data, ensure_messages, message_data, registered_name, sandbox, scenario,
                        today)
@@ -29,11 +29,7 @@ MAX_MESSAGE = 140
 # --- helpers --------------------------------------------------------------------------------------
 
 def _own(model, object_id: int):
-    """Her row of this model with this id, or 404 (whoever else's it is)."""
-    row = db.session.scalars(owned(model, current_user.id).where(model.id == object_id)).first()
-    if row is None:
-        abort(404)
-    return row
+    return owned_or_404(model, current_user.id, object_id)
 
 
 def _accounts():
