@@ -15,7 +15,8 @@ A service is a package `workshop/sims/<name>/` whose `__init__.py` holds one `Si
 - its Alembic revisions are in the package's `migrations/`, one branch labelled with its name;
 - its task checks are registered as "<name>.<check>" (`workshop.curriculum.task`) from its own
   modules, and only read: a check never writes to the database (tests/sims/test_contract.py);
-- every query of its tables starts from `owned(model, learner)`, so no row is fetched by id alone.
+- every query of its tables starts from `owned(model, learner)` (`owned_update`, `owned_or_404`), so
+  no row is fetched or changed by id alone (tests/sims/test_contract.py reads the code for it).
 
 Everything outside the services (the export of her data, deleting her, the backup, the benchmark,
 the route tests) asks the registry, `current_app.extensions["askel_sims"]`, and never names a service.
@@ -55,6 +56,11 @@ def owned(model, learner, *columns):
     (a User or her id), or only some `columns` of them (counts, sums). Add conditions with
     `.where(...)`; a sim never selects, gets or deletes one of its rows by id alone."""
     return db.select(*(columns or (model,))).where(model.learner_id == learner_id_of(learner))
+
+
+def owned_update(model, learner):
+    """A conditional UPDATE of her rows of `model` only (add `.where(...)` and `.values(...)`)."""
+    return db.update(model).where(model.learner_id == learner_id_of(learner))
 
 
 def owned_or_404(model, learner, row_id: int, *where):

@@ -18,7 +18,7 @@ def _latest(learner_id: int, *where):
 
 @task("bank.signed_in")
 def signed_in(learner) -> Result:
-    state = db.session.get(BankState, learner.id)  # before she opened the bank too: how to sign in
+    state = db.session.scalar(owned(BankState, learner))  # before she opened the bank too: how to sign in
     if state is not None and state.signed_in_at is not None:
         return Result(True)
     if state is not None and state.user_id_ok:
