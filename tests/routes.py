@@ -7,7 +7,7 @@ What the rules cannot say is below, once: what an allowed request answers in the
 it with their form data (`ANSWERS`), and which routes end the session a walk needs (`ENDS_SESSION`).
 
 Used by tests/security/test_authorization_matrix.py (every route, crawled URLs), test_paths.py
-(hostile parameters), tests/staff/test_teach_access.py, tests/staff_admin/test_routes.py and
+(hostile parameters), tests/teach/test_teach_access.py, tests/admin/test_routes.py and
 tests/review/test_routes.py (each route as every role, with fresh objects).
 """
 from __future__ import annotations

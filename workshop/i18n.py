@@ -64,8 +64,13 @@ def lesson_text(context: str, message: str) -> str:
     if not message:
         return message
     reviewed_wording = current_app.extensions.get(REVIEWED) if has_app_context() else None
+    text = None
     if reviewed_wording is not None:
-        reviewed = reviewed_wording(context, message)
-        if reviewed is not None:
-            return reviewed
-    return lessons_domain.pgettext(context, message)
+        text = reviewed_wording(context, message)
+    if text is None:
+        text = lessons_domain.pgettext(context, message)
+    if current_locale() in RTL:  # Finnish words, amounts and addresses keep reading left to right
+        from .formats import isolate_ltr_runs  # a real cycle: formats writes in the reader's locale (i18n)
+
+        text = isolate_ltr_runs(text)
+    return text

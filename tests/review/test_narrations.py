@@ -9,7 +9,7 @@ import pytest
 
 from tests.review import sounds
 from tests.review.helpers import said, LESSON, STEP, make_world, narration_url, upload
-from tests.staff_admin.helpers import any_token
+from tests.conftest import csrf_token
 from workshop import storage
 from workshop.review import audio
 
@@ -79,7 +79,7 @@ def test_replacing_and_deleting_remove_the_old_file(app, world):
     assert files(app) == [second]
     assert deeqa.get(f"/review/narrations/so/{first}").status_code == 404
     path = f"/review/so/{LESSON[0]}/{LESSON[1]}/{STEP}/narration/delete"
-    assert deeqa.post(path, data={"csrf_token": any_token(deeqa)}).status_code == 303
+    assert deeqa.post(path, data={"csrf_token": csrf_token(deeqa)}).status_code == 303
     assert files(app) == [] and narration_url(app, "so") is None
 
 
@@ -157,7 +157,7 @@ def test_too_large_for_a_learner_or_anonymous_is_the_plain_refusal(app, world):
 
 def test_a_recording_made_through_one_host_plays_on_another(app, world):
     """Two hosts share the database, not a disk: the second has an instance folder of its own."""
-    from tests.staff_admin.helpers import staff_client
+    from tests.conftest import staff_client
     from workshop import create_app
 
     data = sounds.wav(1)

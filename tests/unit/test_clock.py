@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime, timezone
 
 from tests.conftest import sign_in
-from tests.staff.conftest import staff_client
+from tests.conftest import staff_client
 from workshop import clock
 from workshop.auth.identity import Membership, SignedIn
 from workshop.models import utcnow

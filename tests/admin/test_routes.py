@@ -10,9 +10,10 @@ import secrets
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.conftest import sign_in, staff_client
 from tests.routes import expected, names_an_object, walked_routes
-from tests.staff_admin.helpers import answers_by_role, set_pictures, staff_client
+from tests.auth.helpers import set_pictures
+from tests.admin.helpers import answers_by_role
 from workshop.auth.tablet_models import TabletDevice
 from workshop.extensions import db
 from workshop.models import Role, digest

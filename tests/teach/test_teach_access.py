@@ -10,9 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.conftest import sign_in, staff_client
 from tests.routes import expected, names_an_object, walked_routes
-from tests.staff.conftest import staff_client
 from workshop.extensions import db
 from workshop.models import HelpRequest, Role, utcnow
 
