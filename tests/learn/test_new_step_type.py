@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import csrf_token, sign_in
-from tests.staff_admin.helpers import staff_client
+from tests.conftest import csrf_token
 from workshop.config import ROOT
 from workshop.curriculum import STEP_TYPES, load_catalogue, steps
 from workshop.curriculum.extract import extract_lessons
 from workshop.extensions import db
-from workshop.models import Progress, Role, StepEvent
+from workshop.models import Progress, StepEvent
 
 MODULE = '''"""`probe-word`: she writes a Finnish word she has just met."""
 from __future__ import annotations
@@ -138,16 +137,13 @@ def new_type(app, tmp_path, monkeypatch):
     assert repository_state() == before, "the new step type needed a change in the repository"
 
 
-def test_a_new_step_type_is_loaded_rendered_graded_extracted_and_reviewed(app, factory, new_type):
+def test_a_new_step_type_is_loaded_rendered_graded_extracted_and_reviewed(app, auth, coordinator, new_type):
     lesson = app.extensions["askel_catalogue"].lesson("start", "01-welcome")
     step = lesson.step("say")
     assert type(step).__name__ == "ProbeWord" and lesson.steps[-1].id == "done"
 
     # Rendered in the player, as a page and as the htmx fragment of the next step.
-    workshop = factory.workshop("so")
-    uid, code, _ = factory.learner(workshop, locale="en")
-    client = app.test_client()
-    assert sign_in(client, code).status_code == 303
+    client, uid, _code = auth.learner(locale="en")
     url = "/learn/start/01-welcome/steps/say"
     for headers in ({}, {"HX-Request": "true"}):
         html = client.get(url, headers=headers).get_data(as_text=True)
@@ -179,8 +175,7 @@ def test_a_new_step_type_is_loaded_rendered_graded_extracted_and_reviewed(app, f
     assert "start/01-welcome/say/alt" in extracted
 
     # Shown on the review pages: its texts to translate, and its text to record.
-    factory.staff("liisa", role=Role.COORDINATOR)
-    coordinator = staff_client(app, "liisa")
+    coordinator, _uid = coordinator
     review = coordinator.get("/review/so/start/01-welcome/").get_data(as_text=True)
     assert 'id="step-say"' in review and "Write the Finnish word for inbox." in review
     assert "Look again: the word starts with S." in review
