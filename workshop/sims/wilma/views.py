@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ...extensions import db
 from ...models import utcnow
 from ...web import Once, page_or_fragment
-from ..contract import owned, sim_blueprint
+from ..contract import owned, owned_or_404, sim_blueprint
 from . import rules
 from .models import WilmaApplication, WilmaFormAnswer, WilmaMark, WilmaMessage, WilmaThread
 from .school import (
@@ -80,12 +80,7 @@ def index():
 # ---- Viestit ----------------------------------------------------------------------------------
 
 def own_thread(thread_id: int) -> WilmaThread:
-    thread = db.session.scalar(
-        owned(WilmaThread, current_user.id).where(WilmaThread.id == thread_id)
-    )
-    if thread is None:
-        abort(404)
-    return thread
+    return owned_or_404(WilmaThread, current_user.id, thread_id)
 
 
 def thread_rows(learner):
@@ -228,12 +223,7 @@ def announcements():
 # ---- Tuntimerkinnät -----------------------------------------------------------------------------
 
 def own_mark(mark_id: int) -> WilmaMark:
-    mark = db.session.scalar(owned(WilmaMark, current_user.id).where(
-        WilmaMark.id == mark_id, WilmaMark.kind == "absence",
-    ))
-    if mark is None:
-        abort(404)
-    return mark
+    return owned_or_404(WilmaMark, current_user.id, mark_id, WilmaMark.kind == "absence")
 
 
 @bp.route("/marks")
