@@ -133,7 +133,7 @@ def learner_data(user: User) -> dict:
         db.select(DeviceSession).where(DeviceSession.user_id == user.id).order_by(DeviceSession.created_at)
     ).all()
     # each practice service supplies its own part, found through the sims registry (workshop/sims)
-    practice = {name: sim.export(user.id) for name, sim in sorted(current_app.extensions["askel_sims"].items())}
+    practice = {name: sim.export(user) for name, sim in sorted(current_app.extensions["askel_sims"].items())}
     return {
         "name": user.display_name,
         "language": user.locale,
@@ -142,7 +142,7 @@ def learner_data(user: User) -> dict:
         "groups": [
             {"name": e.workshop.name, "language": e.workshop.language, "location": e.workshop.location,
              "starts_on": e.workshop.starts_on.isoformat(), "ends_on": e.workshop.ends_on.isoformat(),
-             "joined_at": _iso(e.created_at)}
+             "joined_at": _iso(e.created_at), "practice_task": e.practice_step}
             for e in user.enrollments
         ],
         "progress": [
