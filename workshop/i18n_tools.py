@@ -94,8 +94,8 @@ def compile_all() -> None:
 # learner by gender (Arabic), the masculine text of every entry whose default text addresses a woman,
 # and nothing else. Each entry remembers which default text it was written from (a comment
 # "masculine of: <hash>"): when the default changes (a corrected translation) or its English changes,
-# the overlay entry is marked fuzzy (gettext then falls back to the default) until it is written again,
-# and an entry whose English is gone is dropped. `tests/content/test_masculine.py` fails on both.
+# the overlay entry is marked fuzzy (gettext then falls back to the default) until it is written again;
+# an entry whose English is gone, or whose default no longer addresses a woman, is dropped. `tests/content/test_masculine.py` fails on both.
 
 REVIEW_NOTE = "review: machine-assisted, a native speaker should check"
 SOURCE_NOTE = "masculine of: "
@@ -166,8 +166,8 @@ def update_overlays(locales=address.OVERLAY_LOCALES) -> dict[str, int]:
                 if not message.id:
                     continue
                 key = _key(message)
-                if key not in template or key not in default:
-                    counts["dropped"] += 1
+                if key not in template or key not in default or not address.addresses_a_woman(default[key].string):
+                    counts["dropped"] += 1  # its English is gone, or the default no longer speaks to a woman
                     continue
                 if message.id != template[key].id:
                     continue

@@ -127,26 +127,28 @@ def test_masculine_lessons_quote_buttons_as_the_masculine_interface_names_them()
 
 
 def test_make_i18n_keeps_the_overlay_following_the_source(tmp_path, monkeypatch):
-    """Run on a copy: an entry whose English is gone is dropped, one whose default text changed is
-    marked fuzzy (left out of the compiled catalog, so the default shows) and listed as to do."""
+    """Run on a copy: an entry whose English is gone is dropped, and one whose default no longer
+    addresses a woman; one whose default text changed is marked fuzzy (left out of the compiled
+    catalog, so the default shows) and listed as to do."""
     shutil.copytree(ROOT / "translations", tmp_path / "translations")
     monkeypatch.setattr(i18n_tools, "TRANSLATIONS", tmp_path / "translations")
     default_path = i18n_tools.po_path("ar", "lessons")
     default = load(default_path)
     overlay = {(m.context, m.id): m for m in load(i18n_tools.overlay_path("ar", "lessons")) if m.id}
     keys = [k for k in overlay if k[0] not in WRITTEN_TO_A_MOTHER]
-    gone, changed = keys[0], keys[1]
+    gone, changed, neutral = keys[0], keys[1], keys[2]
     template = load(i18n_tools.pot_path("lessons"))
     template.delete(gone[1], context=gone[0])
     with i18n_tools.pot_path("lessons").open("wb") as fh:
         i18n_tools.write_po(fh, template, width=0)
     default.get(changed[1], context=changed[0]).string = "أحسنتِ، يمكنكِ أن تبدئي الآن."
+    default.get(neutral[1], context=neutral[0]).string = "مرحبًا بالجميع."
     with default_path.open("wb") as fh:
         i18n_tools.write_po(fh, default, width=0)
 
-    assert i18n_tools.update_overlays() == {"dropped": 1, "stale": 1}
+    assert i18n_tools.update_overlays() == {"dropped": 2, "stale": 1}
     after = {(m.context, m.id): m for m in load(i18n_tools.overlay_path("ar", "lessons")) if m.id}
-    assert gone not in after
+    assert gone not in after and neutral not in after
     assert after[changed].fuzzy
     todo = i18n_tools.masculine_todo()["ar"]["lessons"]
     entry = todo[f"{changed[0]}\u0004{changed[1]}"]
