@@ -53,6 +53,7 @@ _DEFINITE = re.compile("^(?:[وفبك]?ال|لل)")
 _GOVERNING = {"لا", "ولا", "فلا", "لم", "ولم", "فلم", "لن", "ولن", "فلن", "أن", "وأن", "ألا", "وألا", "كي", "لكي",
               "حتى", "وحتى", "أو"}
 
+_NOT_BEFORE_IMPERATIVE = _GOVERNING - {"أو"}  # "أو اكتبي" is an imperative; "لا أعطي" is not
 KASRA_EXCEPTIONS = {"تأت", "يأت"}
 IMPERFECT_EXCEPTIONS = {
     "تمرين", "تأمين", "تخزين", "تحسين", "تعيين", "تكوين", "تدوين", "تلوين", "تزيين", "تضمين", "تبيين", "تنوين",
@@ -66,7 +67,7 @@ IMPERATIVES = {
     "اقطعي", "اكتبي", "املئي", "انتظري", "انسخي", "انظري", "الصقي", "انتبهي", "تأكدي", "تحققي", "تدربي",
     "تعلمي", "توقفي", "تذكري", "تابعي", "تقدمي", "جربي", "حاولي", "حملي", "خذي", "راجعي", "ردي", "سافري",
     "سجلي", "صوري", "ضعي", "عرفي", "قارني", "قدمي", "قولي", "كوني", "لاحظي", "وافقي", "عودي", "غيري", "شاهدي",
-    "ساعدي", "تواصلي", "اكملي", "أكملي", "اعرفي", "اختبري", "امسحي", "انقري", "المسي", "استمعي", "اسمعي",
+    "ساعدي", "تواصلي", "اكملي", "أكملي", "أنشئي", "انقلي", "اجعلي", "أخرجي", "أدخلي", "اعرفي", "اختبري", "امسحي", "انقري", "المسي", "استمعي", "اسمعي",
 }
 # Adjectives of the learner in the feminine, after a word that speaks of her ("كنتِ قلقة"، "تجعلكِ خائفة")
 # or of the learner speaking ("لم أكن متأكدة"): a group or a payment may be "جاهزة" too.
@@ -92,7 +93,7 @@ def _verb_hit(form: str, previous: str, joined: bool) -> bool:
     stem = form[1:] if form.startswith("ست") else form
     if stem.startswith("ت") and stem.endswith("ين") and len(stem) >= 4 and stem not in IMPERFECT_EXCEPTIONS:
         return True
-    if form in IMPERATIVES and previous not in _GOVERNING:
+    if form in IMPERATIVES and previous not in _NOT_BEFORE_IMPERATIVE:
         return True
     if (form.startswith("ت") and form.endswith("ي") and len(form) >= 3
             and (previous in _GOVERNING or joined) and form not in JUSSIVE_EXCEPTIONS):
