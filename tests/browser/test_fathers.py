@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.browser.conftest import PHONE, TABLET, sign_in
-from tests.web.test_masculine import overlay_pairs
+from tests.learn.test_masculine import overlay_pairs
 
 pytestmark = pytest.mark.browser
 

@@ -8,8 +8,7 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.conftest import csrf_token, sign_in
-from tests.staff.conftest import staff_client
+from tests.conftest import csrf_token, sign_in, staff_client
 from workshop import i18n_tools
 from workshop.extensions import db
 from workshop.models import User
