@@ -140,9 +140,16 @@ def lesson_text(context: str, message: str) -> str:
     """A lesson text in the current locale (gettext domain `lessons`, context course/lesson/step/field)."""
     if not message:
         return message
+    text = None
     if reviewed_wording is not None:
         reviewed = reviewed_wording(context, message)
         # Reviewed wording is written to a woman: a man reads the overlay's text instead when it is.
         if reviewed is not None and not (masculine() and address.addresses_a_woman(reviewed)):
-            return reviewed
-    return lessons_domain.pgettext(context, message)
+            text = reviewed
+    if text is None:
+        text = lessons_domain.pgettext(context, message)
+    if current_locale() in RTL:  # Finnish words, amounts and addresses keep reading left to right
+        from .formats import isolate_ltr_runs
+
+        text = isolate_ltr_runs(text)
+    return text

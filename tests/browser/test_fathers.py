@@ -8,13 +8,12 @@ import re
 import pytest
 
 from tests.browser.conftest import PHONE, TABLET, sign_in
-from tests.learn.test_masculine import overlay_pairs
+from tests.learn.test_masculine import norm, overlay_pairs
 
 pytestmark = pytest.mark.browser
 
 
-def flat(text: str) -> str:
-    return " ".join(text.split())
+flat = norm
 
 
 def reads(page, pairs, masculine: bool) -> int:

@@ -16,6 +16,12 @@ from workshop.models import User
 STEP = "/learn/start/01-welcome/steps/welcome"
 
 
+def norm(text: str) -> str:
+    """Text as read: without the Unicode isolates that keep Finnish runs left to right in Arabic
+    (workshop.formats), no-break spaces as spaces, runs of white space as one."""
+    return " ".join(re.sub("[\u2066-\u2069]", "", text).replace("\u00a0", " ").split())
+
+
 def overlay_pairs():
     """(feminine, masculine) for every entry of both Arabic overlays, paragraph by paragraph."""
     pairs = []
@@ -28,14 +34,14 @@ def overlay_pairs():
                     continue
                 for f, mm in zip(default[(m.context, m.id)].split("\n\n"), m.string.split("\n\n")):
                     if f.strip() != mm.strip():
-                        pairs.append((f.strip(), mm.strip()))
+                        pairs.append((norm(f), norm(mm)))
     return pairs
 
 
 def page_text(client, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200, path
-    return html.unescape(response.get_data(as_text=True))
+    return norm(html.unescape(response.get_data(as_text=True)))
 
 
 def assert_reads(text: str, pairs, masculine: bool, at_least: int = 1) -> int:
@@ -86,7 +92,7 @@ def test_a_father_chooses_on_his_page_and_reads_lessons_and_interface_addressed_
         assert_reads(page_text(mother, path), pairs, masculine=False)
     # the htmx fragment of the next step too (cached per locale and overlay)
     fragment = father.get(STEP, headers={"HX-Request": "true"})
-    assert_reads(html.unescape(fragment.get_data(as_text=True)), pairs, masculine=True)
+    assert_reads(norm(html.unescape(fragment.get_data(as_text=True))), pairs, masculine=True)
     # and back
     choose(father, "feminine")
     assert_reads(page_text(father, STEP), pairs, masculine=False)
@@ -104,7 +110,7 @@ def test_feedback_on_a_wrong_answer_speaks_to_him(app, parents):
     seen = 0
     for option in options:
         response = father.post(path, data={"answer": option, "csrf_token": token, "key": f"k-{option}"})
-        text = html.unescape(response.get_data(as_text=True))
+        text = norm(html.unescape(response.get_data(as_text=True)))
         seen += assert_reads(text, pairs, masculine=True, at_least=0)
     assert seen
 
