@@ -83,13 +83,14 @@ def staff_account(app, factory, username: str, language: str, role=Role.INSTRUCT
     return uid
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_learner_on_her_phone(app, factory, live_server, browser, language):
+def test_a_learner_on_her_phone(app, factory, live_server, browser, language, javascript):
     wid = factory.workshop(language, name="Kontula")
     _uid, code, _ = factory.learner(wid, name="Hodan")
-    context = browser.new_context(**PHONE)
+    context = browser.new_context(**PHONE, java_script_enabled=javascript)
     page = context.new_page()
-    walk = Walk(page, language, "phone", 360)
+    walk = Walk(page, language, "phone" if javascript else "phone-nojs", 360)
     page.goto(live_server + "/")
     page.click(f"button[value={language}]")  # the first visit: her language, by its own name
     page.wait_for_url(re.compile(r".*/sign-in$"))
@@ -120,8 +121,9 @@ def test_a_learner_on_her_phone(app, factory, live_server, browser, language):
     context.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_a_learner_on_the_groups_tablet_pays_a_bill(app, factory, live_server, browser, language):
+def test_a_learner_on_the_groups_tablet_pays_a_bill(app, factory, live_server, browser, language, javascript):
     from tests.browser.test_bank_flows import B, bank_sign_in, the_bill
     from tests.browser.test_tablet_signin import set_up_this_tablet, tap_pictures
     from workshop.sims.bank import finance
@@ -131,7 +133,7 @@ def test_a_learner_on_the_groups_tablet_pays_a_bill(app, factory, live_server, b
     wid = factory.workshop(language, name="Kontula", instructor=deeqa)
     uid, _code, _ = factory.learner(wid, name="Faadumo")
     factory.learner(wid, name="Hodan")
-    context = browser.new_context(**TABLET)
+    context = browser.new_context(**TABLET, java_script_enabled=javascript)
     page = context.new_page()
     # the instructor sets the tablet up and gives Faadumo her pictures, then signs out
     staff_sign_in(page, live_server, "deeqa", "/teach/")
@@ -143,7 +145,7 @@ def test_a_learner_on_the_groups_tablet_pays_a_bill(app, factory, live_server, b
     page.wait_for_selector("#saved-title")
     page.click("form[action='/sign-out'] button")
     page.wait_for_url(re.compile(r".*/tablet/$"))
-    walk = Walk(page, language, "tablet", 800)
+    walk = Walk(page, language, "tablet" if javascript else "tablet-nojs", 800)
     walk.check("names")
     page.click("a.name-button:has-text('Faadumo')")
     page.wait_for_selector(".picture-grid")

@@ -15,7 +15,7 @@ from flask_wtf.csrf import generate_csrf
 
 from .. import address as addressing
 from .. import i18n
-from ..curriculum import TASKS
+from ..curriculum import Answer, LessonText
 from ..extensions import db
 from ..redirects import same_site_path
 from ..models import Assignment, HelpRequest, Role, Status, utcnow
@@ -243,26 +243,16 @@ def step(course_id: str, lesson_id: str, step_id: str):
     key = prog.valid_key(request.form.get("key"))
     if key is None:
         abort(400)
-    done_url = url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=step.id, answered="")
-    if step.type in ("choose", "tap"):
-        option = step.option(request.form.get("answer", ""))
-        if option is None:
-            return _render_step(lesson, step, feedback=_("Please choose one answer."))
-        prog.record(enrollment, lesson, step.id, kind="answer", key=key, answer=option.id,
-                    correct=option.correct, completes_step=option.correct)
-        if not option.correct:
-            return _render_step(lesson, step, feedback=i18n.lesson_text(f"{option.context}/feedback", option.feedback))
-        return redirect(done_url + option.id, code=303)
-    if step.type == "practice":
-        # The sim's check reads her sandbox; a flag from the browser is never trusted.
-        result = TASKS[step.task](current_user)
-        prog.record(enrollment, lesson, step.id, kind="task", key=key, answer=step.task,
-                    correct=result.done, completes_step=result.done)
-        if not result.done:
-            hint = result.hint or _("Not yet. Open the practice and try the task again.")
-            return _render_step(lesson, step, feedback=hint)
-        return redirect(done_url + "task", code=303)
-    prog.record(enrollment, lesson, step.id, kind="next", key=key, completes_step=True)
+    # The step grades the answer (a task check reads her sandbox: a flag from the browser is never trusted).
+    outcome = step.grade(Answer(request.form.get("answer", ""), current_user))
+    if outcome.kind is not None:
+        prog.record(enrollment, lesson, step.id, kind=outcome.kind, key=key, answer=outcome.answer,
+                    correct=outcome.correct, completes_step=outcome.completes)
+    if not outcome.completes:
+        return _render_step(lesson, step, feedback=_feedback_text(outcome.feedback))
+    if outcome.show is not None:  # the step again, with her answer and a Next button
+        return redirect(url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=step.id,
+                                answered="") + outcome.show, code=303)
     index = lesson.index(step.id)
     if index + 1 < len(lesson.steps):
         target = url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=lesson.steps[index + 1].id)
@@ -271,29 +261,23 @@ def step(course_id: str, lesson_id: str, step_id: str):
     return redirect(target, code=303)
 
 
+def _feedback_text(feedback) -> str | None:
+    """A grade's feedback in her language: a lesson text (reviewed wording first) or an interface message."""
+    if isinstance(feedback, LessonText):
+        return i18n.lesson_text(feedback.context, feedback.english)
+    return str(feedback) if feedback else None
+
+
 def _answered(enrollment, lesson, step, value: str | None):
     """After a right answer the page shows it with a Next button (?answered=<option id> or 'task').
     A step she has done keeps its answer and its Next when she comes back with Back or a reload."""
-    if not value:
-        return _done_before(enrollment, lesson, step)
-    if step.type == "practice":
+    def done() -> bool:
+        if enrollment is None:
+            return False
         progress = prog.find_progress(enrollment, lesson)
-        return value == "task" and progress is not None and step.id in (progress.steps_done or [])
-    option = step.option(value) if hasattr(step, "option") else None
-    return option if option is not None and option.correct else None
+        return progress is not None and step.id in (progress.steps_done or [])
 
-
-def _done_before(enrollment, lesson, step):
-    """The right answer of a question step in her steps done (True for a practice), else None."""
-    if step.type not in ("choose", "tap", "practice") or enrollment is None:
-        return None
-    progress = prog.find_progress(enrollment, lesson)
-    if progress is None or step.id not in (progress.steps_done or []):
-        return None
-    if step.type == "practice":
-        return True
-    answers = step.options if step.type == "choose" else step.targets
-    return next((a for a in answers if a.correct), None)
+    return step.answered(value, done)
 
 
 @bp.route("/learn/<course_id>/<lesson_id>/done")
