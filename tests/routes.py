@@ -57,6 +57,7 @@ ANSWERS: dict[tuple[str, str], int] = {
     ("teach.help_handled", "POST"): 303,
     ("teach.export_csv", "GET"): 200,
     ("teach.learner_sign_out", "POST"): 303,
+    ("teach.learner_address", "POST"): 303,
     ("admin.index", "GET"): 200,
     ("admin.group", "GET"): 200,
     ("admin.group", "POST"): 303,

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
 from .. import access, clock, i18n
+from .. import address as addressing
 from ..auth.device import current_device
 from ..curriculum import PICTURES, TASKS, Answer, LessonText
 from ..extensions import db
@@ -116,6 +117,23 @@ def my_progress():
                            helped=prog.helped_lessons(enrollment_ids))
 
 
+@bp.route("/my-progress/address", methods=["POST"])
+def address():
+    """She chooses how the texts speak to her (a woman or a man): on her account, so on every device."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    choice = request.form.get("address")
+    if choice not in addressing.CHOICES:
+        flash(_("Please choose one of the two."), "error")
+    else:
+        current_user.record.address = choice
+        db.session.commit()
+        i18n.forget_address()
+        flash(_("Saved."), "ok")
+    return redirect(same_site_path(request.form.get("next"), url_for("learn.my_progress")), code=303)
+
+
 @bp.route("/learn/<course_id>/<lesson_id>/")
 def lesson(course_id: str, lesson_id: str):
     lesson = _lesson_or_404(course_id, lesson_id)
@@ -128,7 +146,7 @@ def lesson(course_id: str, lesson_id: str):
 
 # A step as first shown (no answer yet) is the same for every learner in a locale except for two
 # tokens: the CSRF token and the idempotency key. Its player, and its htmx fragment, are rendered
-# once per process and locale with placeholders, which each request then fills in; lesson files
+# once per process and locale (and overlay: i18n.catalog_key) with placeholders, which each request then fills in; lesson files
 # and catalogs load at start-up. Reviewed wording or a new narration empties the cache.
 CSRF_SLOT, KEY_SLOT = "\x00askel-csrf\x00", "\x00askel-key\x00"
 
@@ -138,7 +156,7 @@ def _cached(kind: str, step, render) -> str:
     cache = current_app.extensions.get("askel_players")
     if cache is None or cache["version"] != version:  # an edit or a recording: render afresh
         cache = current_app.extensions["askel_players"] = {"version": version, "pages": {}}
-    cache_key = (kind, i18n.current_locale(), step.context)
+    cache_key = (kind, i18n.catalog_key(), step.context)
     html = cache["pages"].get(cache_key)
     if html is None:
         html = cache["pages"][cache_key] = render()
