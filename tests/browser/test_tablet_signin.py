@@ -69,7 +69,7 @@ def test_wrong_tries_are_rate_limited(app, factory, live_server, browser):
 
     deeqa = factory.staff("deeqa")
     somali = factory.workshop("so", name="Somali group", instructor=deeqa)
-    amina, _code, _ = factory.learner(somali, name="Amina")
+    amina, _code, _ = factory.learner(somali, name="Amina", locale="en")  # she reads English: the test reads it too
     set_pictures(app, amina, (2, 7, 0))
     context = browser.new_context(**TABLET)
     context.add_cookies([{"name": "askel_lang", "value": "en", "url": live_server}])
