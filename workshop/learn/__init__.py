@@ -121,7 +121,29 @@ def home():
         )
         this_week = [catalogue().lesson(a.course, a.lesson) for a in assignments]
         this_week = [lesson for lesson in this_week if lesson is not None]
-    return render_template("learn/home.html", merged=merged, this_week=this_week, week=week, Status=Status)
+    next_lesson, resume = _next_step(merged, this_week)
+    return render_template("learn/home.html", merged=merged, this_week=this_week, week=week, Status=Status,
+                           next_lesson=next_lesson, resume=resume, done_counts={
+                               course.id: sum(1 for lesson in course.lessons
+                                              if getattr(merged.get((course.id, lesson.id)), "status", None) == Status.DONE)
+                               for course in catalogue().courses})
+
+
+def _next_step(merged, this_week):
+    """Her next step, first on her home: the lesson she worked on last if it is not finished (resume),
+    else the first unfinished lesson of this week's plan, else of the courses in order."""
+    started = [p for p in merged.values() if p.status != Status.DONE]
+    for p in sorted(started, key=lambda p: p.updated_at, reverse=True):
+        lesson = catalogue().lesson(p.course, p.lesson)
+        if lesson is not None:
+            return lesson, True
+    def unfinished(lesson):
+        p = merged.get((lesson.course, lesson.id))
+        return p is None or p.status != Status.DONE
+    for lesson in [*this_week, *(lesson for course in catalogue().courses for lesson in course.lessons)]:
+        if unfinished(lesson):
+            return lesson, False
+    return None, False
 
 
 @bp.route("/my-progress")
