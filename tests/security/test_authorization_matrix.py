@@ -35,6 +35,7 @@ ACCESS = {
     "auth.card": "public", "auth.sign_out": "public", "auth.sign_out_everywhere": "signed-in",
     "learn.home": "learner", "learn.my_progress": "learner", "learn.lesson": "learner",
     "learn.step": "learner", "learn.lesson_done": "learner", "learn.help": "learner",
+    "learn.help_status": "learner", "learn.help_withdraw": "learner",
     "sims.open": "learner", "sims.reset": "learner",
     "auth.tablet.names": "device", "auth.tablet.learner": "device", "auth.tablet.idle": "device",
     "auth.tablet.still_here": "device",
