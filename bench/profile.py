@@ -97,7 +97,8 @@ def main(argv=None) -> int:
         "step (full page)": wsgi(app, "GET", step),
         "answer POST + page that follows": (app, None),
         "/home": wsgi(app, "GET", "/home"),
-        "practice inbox": wsgi(app, "GET", "/practice/mail/"),
+        # every registered practice service's home page (her sandbox seeded by the first request)
+        **{f"practice {name}": wsgi(app, "GET", f"/practice/{name}/") for name in app.extensions["askel_sims"]},
     }
     statuses: dict[str, set] = defaultdict(set)
 

@@ -19,7 +19,7 @@ exactly once.
 Phase 2, the ceiling: `wrk` (Debian's package; C, much cheaper per request than the server)
 saturates each target in turn, in interleaved rounds so a drift in the machine's speed touches all
 alike: the bare app's route, the htmx step, the full step page, the answer POST with the page that
-follows it, /home and the practice inbox. Each target's requests per second divided by the bare
+follows it, /home and every practice service's home page. Each target's requests per second divided by the bare
 route's is its share of the ceiling; the servers' CPU time per request is reported beside it.
 
 Results are written to a JSON file as each phase ends (and whatever there is when the run stops),
@@ -161,6 +161,13 @@ class Server:
 
 
 # --- phase 1: the workshop, open loop --------------------------------------------------------------
+
+def the_services() -> list[str]:
+    """The practice services the app registers (workshop/sims): the ceiling measures each one's home page."""
+    from workshop.sims import discover
+
+    return sorted(discover())
+
 
 def the_lessons() -> list:
     from workshop.config import ROOT as APP_ROOT
@@ -496,7 +503,8 @@ def main(argv=None) -> int:
             q_url = f"/learn/{question_lesson.course}/{question_lesson.id}/steps/{question.id}"
             right = next(o for o in question.options if o.correct)
             n = min(args.connections, len(codes))
-            sessions = [signed_in_session(app.port, code, ["/home", "/practice/mail/", q_url]) for code in codes[:n]]
+            practices = [f"/practice/{name}/" for name in the_services()]  # every registered service
+            sessions = [signed_in_session(app.port, code, ["/home", *practices, q_url]) for code in codes[:n]]
             targets = [
                 {"name": "bare Flask route", "mode": "get", "path": "/", "htmx": False, "sessions": []},
                 {"name": "step (htmx)", "mode": "get", "path": step, "htmx": True, "sessions": sessions},
@@ -504,7 +512,8 @@ def main(argv=None) -> int:
                 {"name": "answer POST + page that follows", "mode": "answer", "htmx": True, "sessions": sessions,
                  "path": f"{q_url}#{right.id}#{q_url}?answered={right.id}"},
                 {"name": "/home", "mode": "get", "path": "/home", "htmx": False, "sessions": sessions},
-                {"name": "practice inbox", "mode": "get", "path": "/practice/mail/", "htmx": False, "sessions": sessions},
+                *({"name": f"practice {path.split('/')[2]}", "mode": "get", "path": path, "htmx": False,
+                   "sessions": sessions} for path in practices),
             ]
             print(f"Phase 2: the ceiling with wrk, {args.rounds} rounds × {len(targets)} targets × {args.slice:g} s, "
                   f"{args.connections} connections", flush=True)

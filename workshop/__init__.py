@@ -72,7 +72,8 @@ def create_app(config: dict | None = None) -> Flask:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Permissions-Policy", "camera=(), geolocation=()")
-        if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        static = request.endpoint == "static" or (request.endpoint or "").endswith(".static")  # a sim's too
+        if not static and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store" if _signed_in() else "no-cache"
         return response
 

@@ -197,6 +197,9 @@ class Enrollment(db.Model):
     workshop_id: Mapped[int] = mapped_column(sa.ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
     learner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The lesson task she was doing in a practice service ("course/lesson/step"), so the practice
+    # still shows its goal and the way back after she signs in again (workshop/sims/__init__.py).
+    practice_step: Mapped[str | None] = mapped_column(sa.String(200))
 
     workshop: Mapped[Workshop] = relationship(back_populates="enrollments")
     learner: Mapped[User] = relationship(back_populates="enrollments")

@@ -85,16 +85,19 @@ class Pager:
         return url_for(request.endpoint, **{**(request.view_args or {}), **request.args.to_dict(), "page": page})
 
 
-def static_url(filename: str) -> str:
-    """A versioned static URL, so files can be cached for a year and still change. Built once."""
+def static_url(filename: str, endpoint: str = "static") -> str:
+    """A versioned static URL, so files can be cached for a year and still change. Built once.
+    `endpoint` names a blueprint's own static files (a sim's: "mail.static")."""
     urls = current_app.extensions.setdefault("askel_static_urls", {})
-    if filename not in urls:
+    key = (endpoint, filename)
+    if key not in urls:
         import hashlib
 
-        path = Path(current_app.static_folder) / filename
+        owner = current_app if endpoint == "static" else current_app.blueprints[endpoint.rpartition(".")[0]]
+        path = Path(owner.static_folder) / filename
         version = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "0"
-        urls[filename] = url_for("static", filename=filename, v=version)
-    return urls[filename]
+        urls[key] = url_for(endpoint, filename=filename, v=version)
+    return urls[key]
 
 
 def media_url(filename: str) -> str:

@@ -48,18 +48,27 @@
   function setUpVoice(button) {
     var lang = button.getAttribute("data-speak-lang");
     var box = button.parentNode;
-    function offer() { box.hidden = !voiceFor(lang); }
+    function offer() { box.hidden = !lang || !voiceFor(lang); }
     offer();
     if (synth && synth.addEventListener) synth.addEventListener("voiceschanged", offer);
     button.addEventListener("click", function () {
       if (synth.speaking) { synth.cancel(); pressed(button, false); return; }
-      var voice = voiceFor(lang);
+      var voice = lang && voiceFor(lang);
       if (!voice) { box.hidden = true; return; }
       var utterance = new SpeechSynthesisUtterance(button.getAttribute("data-speak"));
       utterance.lang = voice.lang || lang;
       utterance.voice = voice;
       utterance.rate = 0.9;
-      utterance.onend = utterance.onerror = function () { pressed(button, false); };
+      utterance.onend = function () { pressed(button, false); };
+      utterance.onerror = function (event) {
+        pressed(button, false);
+        // The device listed a voice but cannot speak with it: take the button away rather than
+        // leave one that does nothing. (Stopping it herself is "interrupted" or "canceled".)
+        if (event && event.error !== "interrupted" && event.error !== "canceled") {
+          box.hidden = true;
+          lang = null;
+        }
+      };
       pressed(button, true);
       synth.speak(utterance);
     });

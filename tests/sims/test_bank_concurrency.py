@@ -57,7 +57,8 @@ def test_two_tabs_pay_and_confirm_the_same_payment_at_once(app, factory, live_se
         form = {"csrf_token": CSRF.search(html).group(1), "form_key": FORM_KEY.search(html).group(1),
                 "account": str(account_id), "recipient": "Valovirta Energia Oy", "iban": "FI44 7990 0030 0789 01",
                 "amount": f"1,{n:02d}", "reference": "261 10783", "message": "", "due": "", "barcode": ""}
-        from workshop.sims.bank import finance, today
+        from workshop.sims.bank import finance
+        from workshop.sims.bank.accounts import today
 
         with app.app_context():
             form["due"] = finance.format_date(today())

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from workshop.config import ROOT
-from workshop.sims.bank import cents, finance, scenario
+from workshop.sims.bank import finance
+from workshop.sims.bank.accounts import cents, scenario
 
 
 def test_every_bank_lesson_ends_with_practice(app):

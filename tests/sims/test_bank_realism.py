@@ -9,7 +9,8 @@ import re
 from datetime import date, datetime, timedelta, timezone
 
 from tests.sims.test_bank_views import B, bank_sign_in, bill, check, pay, pay_data, post, rows
-from workshop.sims.bank import finance, today
+from workshop.sims.bank import finance
+from workshop.sims.bank.accounts import today
 from workshop.sims.bank.models import Account, Payment, Transaction
 
 
@@ -93,7 +94,7 @@ def test_a_transposed_reference_is_accepted_and_the_check_says_how_to_cancel(lea
 
 def test_the_payee_check_answers_for_the_fixed_cases(app):
     with app.app_context():
-        from workshop.sims.bank import registered_name
+        from workshop.sims.bank.accounts import registered_name
 
         name = registered_name("FI4479900030078901")
         assert name == "Valovirta Energia Oy"

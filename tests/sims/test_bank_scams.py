@@ -7,7 +7,7 @@ import pytest
 
 from tests.sims.test_bank_views import B, check, post, rows
 from workshop.extensions import db
-from workshop.sims.bank import message_data
+from workshop.sims.bank.accounts import message_data
 from workshop.sims.bank.models import Message
 
 # task -> (message key, the safe choice, the unsafe choices)
@@ -98,4 +98,6 @@ def test_an_older_sandbox_gets_the_new_tricks(learner_client, app):
         db.session.execute(db.delete(Message).where(Message.learner_id == uid, Message.key == "call-police"))
         db.session.commit()
     assert not check(app, uid, "bank.scam_fake_police").done
+    assert "call-police" not in {m.key for m in rows(app, Message, uid)}  # a check only reads
+    client.get(B + "/phone")  # opening her phone brings what the scenario added since
     assert "call-police" in {m.key for m in rows(app, Message, uid)}

@@ -11,7 +11,8 @@ from tests.conftest import csrf_token, sign_in
 from workshop.curriculum import TASKS
 from workshop.extensions import db
 from workshop.models import User
-from workshop.sims.bank import finance, today
+from workshop.sims.bank import finance
+from workshop.sims.bank.accounts import today
 from workshop.sims.bank.models import Account, BankState, Bill, Message, Payment, Transaction
 
 B = "/practice/bank"

@@ -309,10 +309,11 @@ def test_reset_starts_again_from_the_scenario(app, amina):
     post(client, f"{M}/message/{by_key(app, uid, 'teacher').id}/delete")
     r = post(client, "/practice/reset/mail", {"confirm": "yes"})
     assert r.status_code == 303 and r.headers["Location"].endswith(M + "/")
+    assert messages(app, uid) == []  # everything of hers is gone; where the reset leads seeds it afresh
+    assert "started again" in text(client.get(M + "/"))
     rows = messages(app, uid)
     assert len(rows) == 5 and not [m for m in rows if m.folder == "sent"]
     assert by_key(app, uid, "teacher").folder == "inbox"
-    assert "started again" in text(client.get(M + "/"))
 
 
 # --- nobody reaches another learner's mailbox ----------------------------------------------

@@ -16,7 +16,8 @@ from tests.conftest import CSRF_RE, sign_in
 from workshop.curriculum import TASKS
 from workshop.extensions import db
 from workshop.models import User
-from workshop.sims.wilma import notice_days, rules
+from workshop.sims.wilma import rules
+from workshop.sims.wilma.views import notice_days
 from workshop.sims.wilma.models import (
     WilmaApplication, WilmaFormAnswer, WilmaMark, WilmaMessage, WilmaState, WilmaThread,
 )

@@ -1,70 +1,63 @@
-"""The sandboxed services. Each sim is a package here with the same contract (design.md):
+"""The sandboxed services, found by scanning this package: adding a service means adding a package
+(and lessons), nothing else. Each keeps the contract in `contract.py` (`Sim`), checked here at
+start-up. A sim never imports another sim, the lesson player or the instructor views.
 
-- `bp`: a Blueprint, mounted at /practice/<name>/ (learners only: checked here, once, for all sims);
-- its own tables `sim_<name>_*`, keyed by the learner, in its own Alembic branch;
-- scenarios in lessons/<course>/scenarios/ that seed a fresh sandbox;
-- `reset(learner)`: start her sandbox again from the scenario;
-- `export(learner_id) -> dict`: everything the service stores about her, for the file she can be
-  given (teach.history.learner_data asks every registered sim; `rows_of` below does the reading);
-- named task checks registered with `workshop.curriculum.task("<name>.<check>")`.
-
-Sims are found by scanning this package: adding a service means adding a package (and lessons),
-nothing else. A sim never imports another sim, the lesson player or the instructor views.
+This module mounts them: every sim route is for a signed-in learner (checked here, once, for all),
+`/practice/open/<sim>` enters one from a practice step, `/practice/reset/<sim>` starts one again.
 """
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import pkgutil
-from types import ModuleType
 
 from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..extensions import db
-from ..models import Role
+from ..extensions import db, migrate
+from ..models import Enrollment, Role
 from ..redirects import same_site_path
 from ..web import catalogue, current_enrollment
+from .contract import Sim, SimContractError
 
 bp = Blueprint("sims", __name__, url_prefix="/practice")
 PRACTICE_KEY = "practice_step"
 SIM_PATH = re.compile(r"[A-Za-z0-9._~/-]{0,200}")
 
 
-CONTRACT = ("bp", "reset", "export")
-
-
-def discover() -> dict[str, ModuleType]:
-    sims = {
-        info.name: importlib.import_module(f"{__name__}.{info.name}")
-        for info in pkgutil.iter_modules(__path__)
-        if info.ispkg
-    }
-    for name, module in sims.items():
-        missing = [attr for attr in CONTRACT if not hasattr(module, attr)]
-        if missing:
-            raise RuntimeError(f"the sim {name} lacks {', '.join(missing)} (workshop/sims/__init__.py)")
+def discover() -> dict[str, Sim]:
+    """Every service package here, by name, each checked against the contract: a package that does
+    not keep it stops the start-up with its name and what it lacks."""
+    sims = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
+        if not info.ispkg:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        sim = getattr(module, "sim", None)
+        if not isinstance(sim, Sim):
+            raise SimContractError(f"workshop/sims/{info.name}: its __init__.py must define `sim = Sim(...)` "
+                                   "(workshop/sims/contract.py)")
+        problems = sim.problems(info.name)
+        if problems:
+            raise SimContractError(f"workshop/sims/{info.name} does not keep the sim contract "
+                                   f"(workshop/sims/contract.py); it lacks: {'; '.join(problems)}")
+        sims[info.name] = sim
     return sims
 
 
-def rows_of(model, learner_id: int) -> list[dict]:
-    """Her rows of one of a sim's tables, every column but the learner id, dates as ISO text."""
-    from datetime import date, datetime
+def migration_locations(sims: dict[str, Sim]) -> list[str]:
+    """The central Alembic versions and every service's own, for flask db and the backup."""
+    from pathlib import Path
 
-    def plain(value):
-        if isinstance(value, datetime):
-            return value.isoformat(timespec="seconds") + "Z"
-        return value.isoformat() if isinstance(value, date) else value
-
-    columns = [c for c in model.__table__.columns if c.name != "learner_id"]
-    rows = db.session.scalars(
-        db.select(model).where(model.learner_id == learner_id).order_by(*model.__table__.primary_key.columns)
-    )
-    return [{c.name: plain(getattr(row, c.key)) for c in columns} for row in rows]
+    return [str(Path(__file__).parent.parent / "migrations" / "versions"),
+            *(str(sim.migrations) for sim in sims.values())]
 
 
 def learners_only():
+    if request.endpoint == f"{request.blueprint}.static":  # a sim's CSS and pictures, like the site's
+        return None
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if current_user.role != Role.LEARNER or current_enrollment() is None:
@@ -73,7 +66,13 @@ def learners_only():
 
 
 def practice_step():
-    """The lesson step that opened the practice, if any: (lesson, step), checked against the catalogue."""
+    """The lesson step that opened the practice, if any: (lesson, step), checked against the catalogue.
+    Kept with her enrolment too, so a new session (she signed in again, on another device) finds it."""
+    if PRACTICE_KEY not in session:
+        membership = current_enrollment()
+        session[PRACTICE_KEY] = (membership and db.session.scalar(
+            db.select(Enrollment.practice_step).where(Enrollment.id == membership.id,
+                                                      Enrollment.learner_id == current_user.id))) or ""
     context = session.get(PRACTICE_KEY) or ""
     parts = context.split("/")
     if len(parts) != 3:
@@ -94,6 +93,10 @@ def open(sim: str):
     lesson = catalogue().lesson(parts[0], parts[1]) if len(parts) == 3 else None
     if lesson and lesson.step(parts[2]) is not None:
         session[PRACTICE_KEY] = step_context
+        membership = current_enrollment()
+        db.session.execute(db.update(Enrollment).where(
+            Enrollment.id == membership.id, Enrollment.learner_id == current_user.id).values(practice_step=step_context))
+        db.session.commit()
     path = request.args.get("path", "").strip("/")
     if not SIM_PATH.fullmatch(path) or ".." in path or "//" in path:
         path = ""  # only a plain path inside the sim: no control characters, no way out of it
@@ -122,16 +125,24 @@ def reset(sim: str):
     return render_template("sims/reset_confirm.html", sim=sim, back=back)
 
 
+@migrate.configure
+def _every_sims_migrations(config):
+    """Alembic reads the core's revisions and each discovered service's own folder."""
+    sims = current_app.extensions["askel_sims"]
+    config.set_main_option("version_locations", os.pathsep.join(migration_locations(sims)))
+    return config
+
+
 def init_app(app: Flask) -> None:
     sims = discover()
     app.extensions["askel_sims"] = sims
-    for blueprint in [bp, *(module.bp for module in sims.values())]:
+    for blueprint in [bp, *(sim.blueprint for sim in sims.values())]:
         # set once per process: a second app (tests, CLI) reuses the same blueprint objects
         if learners_only not in blueprint.before_request_funcs.get(None, []):
             blueprint.before_request(learners_only)
     app.register_blueprint(bp)
-    for name, module in sims.items():
-        app.register_blueprint(module.bp, url_prefix=f"/practice/{name}")
+    for name, sim in sims.items():
+        app.register_blueprint(sim.blueprint, url_prefix=f"/practice/{name}")
 
     @app.context_processor
     def practice_context():

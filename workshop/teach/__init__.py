@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import time, timedelta
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,11 +25,12 @@ from ..models import (
 )
 from ..web import Once, Pager, catalogue, is_htmx, page_or_fragment, role_required
 from . import history as hist
-from . import live
+from . import listening, live
 from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
 bp.before_request(role_required(Role.INSTRUCTOR, Role.COORDINATOR))
+bp.add_app_template_global(listening.hearing, "hearing")  # what a group's learners can hear, per course
 
 
 @bp.app_template_filter("ago")
@@ -343,6 +344,8 @@ def learner_delete(workshop_id: int, learner_id: int):
     if request.method == "POST":
         checked_form()
         name = learner.display_name
+        for sim in current_app.extensions["askel_sims"].values():  # each service deletes what it keeps
+            sim.delete(learner)
         db.session.delete(learner)
         db.session.commit()
         privacy.wipe_deleted_text()  # no trace of her text stays in the database files

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import segno
 from flask import current_app, url_for
@@ -19,6 +20,7 @@ from ..web import catalogue
 
 # Time spent: the gaps between her answers, each counted up to this much (a longer gap is a break).
 MAX_GAP = timedelta(minutes=5)
+HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 @dataclass
@@ -35,7 +37,7 @@ class TaskAttempts:
 
 @dataclass
 class Month:
-    start: datetime
+    start: date  # the first day of the month, in Helsinki
     lessons_done: int = 0
     minutes: int = 0
 
@@ -51,11 +53,21 @@ class History:
     notes: list[InstructorNote] = field(default_factory=list)
 
 
-def time_spent(times: list[datetime]) -> timedelta:
-    total = timedelta()
+def month_of(when: datetime) -> date:
+    """The Helsinki month a moment falls in (the database keeps naive UTC)."""
+    local = when.replace(tzinfo=timezone.utc).astimezone(HELSINKI) if when.tzinfo is None else when.astimezone(HELSINKI)
+    return date(local.year, local.month, 1)
+
+
+def minutes_by_month(times: list[datetime]) -> dict[date, int]:
+    """The one definition of time spent, for the learner page's total and its month table alike: each gap
+    between two of her answers, up to MAX_GAP, counts for the month of the later answer; a month's sum
+    is cut to whole minutes once. The total is the sum of the months, so the two always agree."""
+    spans: dict[date, timedelta] = {}
     for earlier, later in zip(times, times[1:]):
-        total += min(later - earlier, MAX_GAP)
-    return total
+        key = month_of(later)
+        spans[key] = spans.get(key, timedelta()) + min(later - earlier, MAX_GAP)
+    return {key: int(span.total_seconds() // 60) for key, span in spans.items()}
 
 
 def history(enrollment: Enrollment) -> History:
@@ -78,17 +90,14 @@ def history(enrollment: Enrollment) -> History:
         t.helped = t.helped or ev.helped
         t.first = t.first or ev.created_at
         t.last = ev.created_at
-    months: dict[tuple[int, int], Month] = {}
-
-    def month(when: datetime) -> Month:
-        return months.setdefault((when.year, when.month), Month(when.replace(day=1, hour=0, minute=0, second=0, microsecond=0)))
-
+    months: dict[date, Month] = {}
     for p in progress:
         if p.status == Status.DONE and p.completed_at:
-            month(p.completed_at).lessons_done += 1
+            start = month_of(p.completed_at)
+            months.setdefault(start, Month(start)).lessons_done += 1
     times = [ev.created_at for ev in events]
-    for earlier, later in zip(times, times[1:]):
-        month(later).minutes += int(min(later - earlier, MAX_GAP).total_seconds() // 60)
+    for start, minutes in minutes_by_month(times).items():
+        months.setdefault(start, Month(start)).minutes = minutes
     last_seen = max([t for t in (enrollment.learner.last_seen_at, times[-1] if times else None) if t], default=None)
     notes = list(db.session.scalars(
         db.select(InstructorNote).where(InstructorNote.enrollment_id == enrollment.id)
@@ -96,7 +105,7 @@ def history(enrollment: Enrollment) -> History:
     ))
     return History(
         progress=progress, tasks=list(tasks.values()), months=[months[k] for k in sorted(months)],
-        minutes=int(time_spent(times).total_seconds() // 60), last_seen=last_seen, events=len(events), notes=notes,
+        minutes=sum(m.minutes for m in months.values()), last_seen=last_seen, events=len(events), notes=notes,
     )
 
 
@@ -124,7 +133,7 @@ def learner_data(user: User) -> dict:
         db.select(DeviceSession).where(DeviceSession.user_id == user.id).order_by(DeviceSession.created_at)
     ).all()
     # each practice service supplies its own part, found through the sims registry (workshop/sims)
-    practice = {name: sim.export(user.id) for name, sim in sorted(current_app.extensions["askel_sims"].items())}
+    practice = {name: sim.export(user) for name, sim in sorted(current_app.extensions["askel_sims"].items())}
     return {
         "name": user.display_name,
         "language": user.locale,
@@ -133,7 +142,7 @@ def learner_data(user: User) -> dict:
         "groups": [
             {"name": e.workshop.name, "language": e.workshop.language, "location": e.workshop.location,
              "starts_on": e.workshop.starts_on.isoformat(), "ends_on": e.workshop.ends_on.isoformat(),
-             "joined_at": _iso(e.created_at)}
+             "joined_at": _iso(e.created_at), "practice_task": e.practice_step}
             for e in user.enrollments
         ],
         "progress": [

@@ -29,6 +29,16 @@ class Cell:
 
 
 @dataclass
+class Where:
+    """Where a learner is now, for the class view's first table: the lesson she last worked on and
+    has not finished, else the first of the plan she has not done; None when she has done them all."""
+    lesson: object | None
+    cell: Cell | None
+    done: int  # lessons of the plan she has finished
+    total: int
+
+
+@dataclass
 class Stuck:
     enrollment: Enrollment
     reason: str  # "wrong" or "idle"
@@ -46,6 +56,8 @@ class Labels:
     def __init__(self):
         self.done, self.with_help, self.not_started = _("Done"), _("with help"), _("Not started")
         self._steps: dict[tuple[int, int], str] = {}
+        self._counts: dict[tuple[int, int], str] = {}
+        self._all_done: str | None = None
         self._titles: dict[str, str] = {}
         self._cells: dict[tuple, Markup] = {}
 
@@ -54,6 +66,19 @@ class Labels:
         if text is None:
             text = self._steps[(number, total)] = _("Step %(number)s of %(total)s", number=number, total=total)
         return text
+
+    def count(self, done: int, total: int) -> str:
+        """"3 of 24" lessons done, in the first table of the class view."""
+        text = self._counts.get((done, total))
+        if text is None:
+            text = self._counts[(done, total)] = _("%(done)s of %(total)s", done=done, total=total)
+        return text
+
+    @property
+    def all_done(self) -> str:
+        if self._all_done is None:
+            self._all_done = _("Every lesson done")
+        return self._all_done
 
     def cell_html(self, cell: "Cell") -> Markup:
         """A grid cell's HTML (teach/_cell.html), rendered once per distinct cell in the request."""
@@ -80,6 +105,7 @@ class ClassView:
     lessons: list
     enrollments: list[Enrollment]
     cells: dict[int, dict[tuple[str, str], Cell]] = field(default_factory=dict)
+    where: dict[int, Where] = field(default_factory=dict)
     help_requests: list[HelpRequest] = field(default_factory=list)
     stuck: list[Stuck] = field(default_factory=list)
     now: datetime = field(default_factory=utcnow)
@@ -109,6 +135,19 @@ def cell_for(progress: Progress | None, lesson, helped: bool) -> Cell:
         return Cell(Status.DONE, total, total, helped, progress.completed_at)
     number = step_number(lesson, progress.current_step) or min(len(progress.steps_done or []) + 1, total)
     return Cell(Status.IN_PROGRESS, number, total, helped)
+
+
+def where_now(cells: dict, rows: dict, keys: list, lessons: list) -> Where:
+    done = sum(1 for key in keys if cells[key].status == Status.DONE)
+    started = [(rows[key].updated_at, n) for n, key in enumerate(keys)
+               if key in rows and cells[key].status == Status.IN_PROGRESS]
+    if started:
+        n = max(started)[1]
+    else:
+        n = next((n for n, key in enumerate(keys) if cells[key].status != Status.DONE), None)
+    if n is None:
+        return Where(None, None, done, len(keys))
+    return Where(lessons[n], cells[keys[n]], done, len(keys))
 
 
 def build(workshop: Workshop) -> ClassView:
@@ -144,6 +183,8 @@ def build(workshop: Workshop) -> ClassView:
             key: cell_for(mine[key], lesson, (e.id, *key) in helped) if key in mine else blank[key]
             for key, lesson in zip(keys, lessons)
         }
+    for e in enrollments:
+        view.where[e.id] = where_now(view.cells[e.id], progress.get(e.id) or {}, keys, lessons)
 
     view.help_requests = list(db.session.scalars(
         db.select(HelpRequest).join(HelpRequest.enrollment).join(Enrollment.learner)

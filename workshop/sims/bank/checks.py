@@ -1,12 +1,19 @@
-"""Task checks that the bank lessons' practice steps name. They read her sandbox, never a browser flag."""
+"""Task checks that the bank lessons' practice steps name. They read her sandbox, never a browser flag,
+and never write: before she has opened the bank there is nothing to read, and the check says so."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
 from ...curriculum import Result, task
 from ...extensions import db
-from . import LIVE, ensure_messages, finance, message_data, sandbox
-from .models import Bill, Message, Payment, owned
+from ..contract import not_opened, owned
+from . import finance
+from .accounts import LIVE, message_data
+from .models import BankState, Bill, Message, Payment
+
+
+def _state(learner) -> BankState | None:
+    return db.session.get(BankState, learner.id)
 
 
 def _latest(learner_id: int, *where):
@@ -15,17 +22,19 @@ def _latest(learner_id: int, *where):
 
 @task("bank.signed_in")
 def signed_in(learner) -> Result:
-    state = sandbox(learner.id)
-    if state.signed_in_at is not None:
+    state = _state(learner)
+    if state is not None and state.signed_in_at is not None:
         return Result(True)
-    if state.user_id_ok:
+    if state is not None and state.user_id_ok:
         return Result(False, _("You wrote the user id. Now confirm in the app with the practice PIN 1234."))
     return Result(False, _("You have not signed in yet. Use the practice user id 12345678 and the PIN 1234."))
 
 
 @task("bank.checked_balance")
 def checked_balance(learner) -> Result:
-    state = sandbox(learner.id)
+    state = _state(learner)
+    if state is None:
+        return not_opened()
     if state.checked_balance or state.opened_transaction:
         return Result(True)
     if state.signed_in_at is None:
@@ -80,14 +89,16 @@ def bill_hint(learner_id: int, bill: Bill, via: str | None = None) -> Result:
 
 @task("bank.paid_electricity_bill")
 def paid_electricity_bill(learner) -> Result:
-    sandbox(learner.id)
+    if _state(learner) is None:
+        return not_opened()
     bill = db.session.scalars(owned(Bill, learner.id).where(Bill.key == "electricity")).first()
     return bill_hint(learner.id, bill) if bill else Result(False, _("Start this practice again."))
 
 
 @task("bank.paid_by_barcode")
 def paid_by_barcode(learner) -> Result:
-    sandbox(learner.id)
+    if _state(learner) is None:
+        return not_opened()
     bills = db.session.scalars(owned(Bill, learner.id).where(Bill.kind == "paper").order_by(Bill.id)).all()
     results = [bill_hint(learner.id, bill, via="barcode") for bill in bills]
     if any(r.done for r in results):
@@ -103,7 +114,8 @@ def paid_by_barcode(learner) -> Result:
 
 @task("bank.approved_einvoice")
 def approved_einvoice(learner) -> Result:
-    sandbox(learner.id)
+    if _state(learner) is None:
+        return not_opened()
     bill = db.session.scalars(owned(Bill, learner.id).where(Bill.kind == "einvoice")).first()
     if bill is None:
         return Result(False, _("Start this practice again."))
@@ -122,7 +134,8 @@ def approved_einvoice(learner) -> Result:
 def reported_scam(learner) -> Result:
     """The two tricks of the first scam lesson, deleted without opening their links (a real phone
     has "Poista", never a "report a scam" button). Tricks that offer choices have their own tasks."""
-    sandbox(learner.id)
+    if _state(learner) is None:
+        return not_opened()
     scams = [m for m in db.session.scalars(owned(Message, learner.id).where(Message.scam.is_(True))).all()
              if not message_data(m.key).get("actions")]
     left = [m for m in scams if not m.reported]
@@ -135,8 +148,8 @@ def reported_scam(learner) -> Result:
 
 def _safe_choice(learner, key: str, not_yet: str) -> Result:
     """Done only when what she did last with this message or call is a safe action."""
-    sandbox(learner.id)
-    ensure_messages(learner.id)
+    if _state(learner) is None:
+        return not_opened()
     data = message_data(key)
     rows = db.session.scalars(owned(Message, learner.id).where(Message.key == key)).all()
     actions = {a["id"]: a for a in data["actions"]}

@@ -1,5 +1,5 @@
 """The practice bank's tables (sim_bank_*): every row belongs to one learner, and every query is scoped
-to her (`owned()`), so no id in a URL can reach another learner's accounts, bills or payments.
+to her (`contract.owned()`), so no id in a URL can reach another learner's accounts, bills or payments.
 
 Money is in cents. Nothing a learner types into the fake sign-in page is ever stored: only a flag.
 """
@@ -122,16 +122,3 @@ class Message(db.Model):
     # action's id, or "" before she chose. The scam tasks pass only when this is a safe action.
     choice: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
 
-
-def owned(model, learner_id: int):
-    """Every query starts here: rows of this model that belong to this learner."""
-    return db.select(model).where(model.learner_id == learner_id)
-
-
-def export(learner_id: int) -> dict:
-    """Her practice bank, as stored: her session flags, accounts, transactions, bills, payments, messages."""
-    from .. import rows_of
-
-    return {"state": rows_of(BankState, learner_id), "accounts": rows_of(Account, learner_id),
-            "transactions": rows_of(Transaction, learner_id), "bills": rows_of(Bill, learner_id),
-            "payments": rows_of(Payment, learner_id), "messages": rows_of(Message, learner_id)}

@@ -9,8 +9,10 @@ from flask_login import current_user
 from ...curriculum import scenario_picture
 from ...extensions import db
 from ...models import Role
-from . import bill_barcode, bill_data, bill_due, cents, finance, sandbox, today
-from .models import Bill, owned
+from ..contract import owned
+from . import finance
+from .accounts import bill_barcode, bill_data, bill_due, cents, sandbox, today
+from .models import Bill
 
 SVG = "image/svg+xml"
 
@@ -30,7 +32,7 @@ def _bill(key: str) -> Bill:
 
 def _draw(template: str, key: str) -> tuple[str, str]:
     bill = _bill(key)
-    return render_template(f"sims/bank/{template}", bill=bill, info=bill_data(key), barcode=bill_barcode(bill),
+    return render_template(f"bank/{template}", bill=bill, info=bill_data(key), barcode=bill_barcode(bill),
                            eur=finance.format_amount, fidate=finance.format_date, iban=finance.format_iban,
                            ref=finance.format_any_reference), SVG
 

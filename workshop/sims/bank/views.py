@@ -15,9 +15,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import utcnow
-from . import (LIVE, bill_barcode, bill_data, bp, ensure_messages, finance, message_data, registered_name, sandbox,
-               scenario, today)
-from .models import Account, Bill, Message, Payment, Transaction, owned
+from ..contract import owned, sim_blueprint
+from . import finance
+from .accounts import (LIVE, bill_barcode, bill_data, ensure_messages, message_data, registered_name, sandbox, scenario,
+                       today)
+from .models import Account, Bill, Message, Payment, Transaction
+
+bp = sim_blueprint(__package__)
 
 MAX_MESSAGE = 140
 
@@ -78,7 +82,7 @@ def bank_context():
 
 
 def _page(template: str, status: int = 200, **context):
-    response = make_response(render_template(f"sims/bank/{template}", **context), status)
+    response = make_response(render_template(f"bank/{template}", **context), status)
     return response
 
 
@@ -203,7 +207,7 @@ def bill(bill_id: int):
 @bp.route("/mail/<int:bill_id>/picture.svg")
 def bill_picture(bill_id: int):
     row = _own(Bill, bill_id)
-    svg = render_template("sims/bank/bill.svg", bill=row, info=bill_data(row.key), barcode=bill_barcode(row))
+    svg = render_template("bank/bill.svg", bill=row, info=bill_data(row.key), barcode=bill_barcode(row))
     response = make_response(svg)
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
     response.headers["Cache-Control"] = "private, no-store"
@@ -593,8 +597,8 @@ def einvoice(bill_id: int):
         accounts = _accounts()
         # One approval per e-invoice at a time: the key counts the approvals she cancelled, so two
         # tabs approving at once make one payment, and approving again after a cancel makes a new one.
-        tries = db.session.scalar(db.select(db.func.count(Payment.id)).where(
-            Payment.learner_id == current_user.id, Payment.bill_id == row.id, Payment.via == "einvoice"))
+        tries = db.session.scalar(owned(Payment, current_user.id, db.func.count(Payment.id)).where(
+            Payment.bill_id == row.id, Payment.via == "einvoice"))
         key = f"einvoice-{row.id}-{tries}"
         pending = db.session.scalars(owned(Payment, current_user.id).where(
             Payment.bill_id == row.id, Payment.status.in_(("confirming",) + LIVE))).first()

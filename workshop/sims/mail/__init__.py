@@ -1,16 +1,12 @@
 """The practice inbox: a Finnish-looking webmail where each learner has her own mailbox.
 
-The sim contract (see workshop/sims/__init__.py): `bp` mounted at /practice/mail/, tables
-sim_mail_* (models.py, migration branch "mail"), the scenario lessons/email/scenarios/inbox.toml,
-`reset(learner)`, `export(learner_id)` and the task checks in checks.py (mail.replied_to_teacher, ...).
-Time comes from mailbox.now(), so tests can move the clock.
+Routes in views.py, the inbox's rules in mailbox.py (time from mailbox.now(), so tests can move the
+clock), tables in models.py, task checks in checks.py, the scenario lessons/email/scenarios/inbox.toml.
 """
 from __future__ import annotations
 
-from flask import Blueprint
+from ..contract import Sim
+from . import checks, mailbox, models, views  # noqa: F401  (checks register themselves)
 
-bp = Blueprint("mail", __name__)
-
-from . import checks, views  # noqa: E402,F401  (routes and task checks register themselves)
-from .mailbox import reset  # noqa: E402,F401
-from .models import export  # noqa: E402,F401
+sim = Sim("mail", blueprint=views.bp, state=models.MailBox,
+          tables=(models.MailAttachment, models.MailMessage, models.MailBox), seed=mailbox.seed)

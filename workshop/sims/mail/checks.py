@@ -7,22 +7,17 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ...curriculum import Result, task
+from ...extensions import db
+from ..contract import not_opened
 from . import mailbox as mb
-from .models import MailMessage
+from .models import MailBox, MailMessage
 
 
 
 def _box(learner) -> list[MailMessage] | None:
-    from ...extensions import db
-    from .models import MailBox
-
     if db.session.get(MailBox, learner.id) is None:
         return None
     return mb.all_messages(learner)
-
-
-def _open_first() -> Result:
-    return Result(False, _("First open the practice: press “Open the practice”."))
 
 
 def _seeded(messages: list[MailMessage], key: str) -> MailMessage | None:
@@ -47,7 +42,7 @@ def _to(message: MailMessage, address: str) -> bool:
 def read_teacher_message(learner) -> Result:
     messages = _box(learner)
     if messages is None:
-        return _open_first()
+        return not_opened()
     teacher = _seeded(messages, "teacher")
     if teacher is not None and teacher.read:
         return Result(True)
@@ -60,7 +55,7 @@ def read_teacher_message(learner) -> Result:
 def read_office_message(learner) -> Result:
     messages = _box(learner)
     if messages is None:
-        return _open_first()
+        return not_opened()
     office = _seeded(messages, "office")
     if office is not None and office.read:
         return Result(True)
@@ -73,7 +68,7 @@ def read_office_message(learner) -> Result:
 def moved_from_junk(learner) -> Result:
     messages = _box(learner)
     if messages is None:
-        return _open_first()
+        return not_opened()
     party = _seeded(messages, "school-party")
     if party is not None and party.folder == "inbox":
         return Result(True)
@@ -86,7 +81,7 @@ def moved_from_junk(learner) -> Result:
 def replied_to_teacher(learner) -> Result:
     messages = _box(learner)
     if messages is None:
-        return _open_first()
+        return not_opened()
     teacher = mb.contact("teacher")
     sent = [m for m in _sent(messages) if _to(m, teacher)]
     if any(mb.own_text(m.body) for m in sent):
@@ -105,7 +100,7 @@ def replied_to_teacher(learner) -> Result:
 def sent_new_message(learner) -> Result:
     messages = _box(learner)
     if messages is None:
-        return _open_first()
+        return not_opened()
     sent = _sent(messages)
     if any(m.kind == "new" and m.subject and mb.own_text(m.body) for m in sent):
         return Result(True)
@@ -122,7 +117,7 @@ def sent_new_message(learner) -> Result:
 def sent_with_photo(learner) -> Result:
     messages = _box(learner)
     if messages is None:
-        return _open_first()
+        return not_opened()
     sent = _sent(messages)
     if any(a.asset in mb.GALLERY for m in sent for a in m.attachments):
         return Result(True)
@@ -137,7 +132,7 @@ def sent_with_photo(learner) -> Result:
 def opened_attachment(learner) -> Result:
     messages = _box(learner)
     if messages is None:
-        return _open_first()
+        return not_opened()
     received = [a for m in messages if m.scenario_key for a in m.attachments]
     if any(a.opened_at for a in received):
         return Result(True)
@@ -148,7 +143,7 @@ def opened_attachment(learner) -> Result:
 def reported_phishing(learner) -> Result:
     messages = _box(learner)
     if messages is None:
-        return _open_first()
+        return not_opened()
     trap = _seeded(messages, "phishing")
     if trap is None:
         return Result(False, _("Start this practice again: the bank message is missing."))

@@ -18,6 +18,7 @@ from ...curriculum.scenarios import Scenario, load_scenario
 from ...extensions import db
 from ...i18n import current_locale
 from ...models import utcnow
+from ..contract import owned, sandbox
 from .models import FOLDERS, MailAttachment, MailBox, MailMessage
 
 COURSE, SCENARIO = "email", "inbox"
@@ -78,13 +79,11 @@ def address_for(learner) -> str:
 
 def mailbox(learner) -> MailBox:
     """Her mailbox, seeded from the scenario the first time she opens it."""
-    box = db.session.get(MailBox, learner.id)
-    if box is None:
-        box = seed(learner)
-    return box
+    return sandbox(MailBox, seed, learner)
 
 
-def seed(learner) -> MailBox:
+def seed(learner) -> None:
+    """Her fresh mailbox from the scenario, added to the session (contract.sandbox commits it once)."""
     data = scenario().data
     moment = now()
     box = MailBox(learner_id=learner.id, address=address_for(learner), seeded_at=moment)
@@ -103,28 +102,10 @@ def seed(learner) -> MailBox:
         for att in item.get("attachments", []):
             message.attachments.append(MailAttachment(learner_id=learner.id, asset=att["asset"], name=att["name"]))
         db.session.add(message)
-    try:
-        db.session.commit()
-    except Exception:  # two tabs seeding at once: the other one won
-        db.session.rollback()
-        box = db.session.get(MailBox, learner.id)
-        if box is None:
-            raise
-    return box
-
-
-def reset(learner) -> None:
-    """Start her practice inbox again from the scenario."""
-    db.session.execute(db.delete(MailAttachment).where(MailAttachment.learner_id == learner.id))
-    db.session.execute(db.update(MailMessage).where(MailMessage.learner_id == learner.id).values(related_id=None))
-    db.session.execute(db.delete(MailMessage).where(MailMessage.learner_id == learner.id))
-    db.session.execute(db.delete(MailBox).where(MailBox.learner_id == learner.id))
-    db.session.commit()
-    seed(learner)
 
 
 def _mine(learner):
-    return db.select(MailMessage).where(MailMessage.learner_id == learner.id, MailMessage.deliver_at <= now())
+    return owned(MailMessage, learner).where(MailMessage.deliver_at <= now())
 
 
 def messages(learner, folder: str) -> list[MailMessage]:
@@ -134,7 +115,7 @@ def messages(learner, folder: str) -> list[MailMessage]:
 
 def all_messages(learner) -> list[MailMessage]:
     """Everything she has, delivered or not (for the task checks)."""
-    return list(db.session.scalars(db.select(MailMessage).where(MailMessage.learner_id == learner.id)))
+    return list(db.session.scalars(owned(MailMessage, learner)))
 
 
 def get(learner, message_id: int) -> MailMessage:
@@ -146,9 +127,8 @@ def get(learner, message_id: int) -> MailMessage:
 
 
 def get_attachment(learner, message: MailMessage, attachment_id: int) -> MailAttachment:
-    attachment = db.session.scalar(db.select(MailAttachment).where(
-        MailAttachment.id == attachment_id, MailAttachment.message_id == message.id,
-        MailAttachment.learner_id == learner.id))
+    attachment = db.session.scalar(owned(MailAttachment, learner).where(
+        MailAttachment.id == attachment_id, MailAttachment.message_id == message.id))
     if attachment is None or attachment.asset not in ASSETS:
         abort(404)
     return attachment
@@ -156,8 +136,8 @@ def get_attachment(learner, message: MailMessage, attachment_id: int) -> MailAtt
 
 def unread_counts(learner) -> dict[str, int]:
     rows = db.session.execute(
-        db.select(MailMessage.folder, db.func.count()).where(
-            MailMessage.learner_id == learner.id, MailMessage.deliver_at <= now(),
+        owned(MailMessage, learner, MailMessage.folder, db.func.count()).where(
+            MailMessage.deliver_at <= now(),
             db.or_(MailMessage.read.is_(False), MailMessage.folder == "drafts"),
         ).group_by(MailMessage.folder)
     )
@@ -169,8 +149,8 @@ def unread_counts(learner) -> dict[str, int]:
 def inbox_state(learner) -> str:
     """Changes when a message arrives in Saapuneet (the poll compares it)."""
     count, last = db.session.execute(
-        db.select(db.func.count(), db.func.max(MailMessage.id)).where(
-            MailMessage.learner_id == learner.id, MailMessage.deliver_at <= now(), MailMessage.folder == "inbox")
+        owned(MailMessage, learner, db.func.count(), db.func.max(MailMessage.id)).where(
+            MailMessage.deliver_at <= now(), MailMessage.folder == "inbox")
     ).one()
     return f"{count}-{last or 0}"
 
@@ -316,7 +296,7 @@ def prefix_subject(prefix: str, subject: str) -> str:
 
 
 def count(learner) -> int:
-    return db.session.scalar(db.select(db.func.count()).select_from(MailMessage).where(MailMessage.learner_id == learner.id))
+    return db.session.scalar(owned(MailMessage, learner, db.func.count()))
 
 
 def save(learner, *, draft: MailMessage | None, to: str, subject: str, body: str, kind: str,

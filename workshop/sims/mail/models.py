@@ -67,10 +67,3 @@ class MailAttachment(db.Model):
 
     message: Mapped[MailMessage] = relationship(back_populates="attachments", foreign_keys=[message_id])
 
-
-def export(learner_id: int) -> dict:
-    """Her practice inbox, as stored: the mailbox, every message (what she wrote too), attachments opened."""
-    from .. import rows_of
-
-    return {"mailbox": rows_of(MailBox, learner_id), "messages": rows_of(MailMessage, learner_id),
-            "attachments": rows_of(MailAttachment, learner_id)}

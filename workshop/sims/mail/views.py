@@ -14,9 +14,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...web import Once
-from . import bp
+from ..contract import owned, sim_blueprint
 from . import mailbox as mb
-from .models import FOLDERS
+from .models import FOLDERS, MailMessage
+
+bp = sim_blueprint(__package__)
 
 FOLDER_LABELS = {"inbox": "Saapuneet", "sent": "Lähetetyt", "drafts": "Luonnokset", "junk": "Roskaposti", "deleted": "Poistetut"}
 
@@ -61,7 +63,7 @@ def folder(name: str):
         abort(404)
     ctx = common()  # seeds her mailbox on the first visit
     learner = current_user._get_current_object()
-    return render_template("sims/mail/folder.html", folder=name, messages=mb.messages(learner, name),
+    return render_template("mail/folder.html", folder=name, messages=mb.messages(learner, name),
                            state=mb.inbox_state(learner), query="", arrived=False, **ctx)
 
 
@@ -75,7 +77,7 @@ def poll():
         response = make_response("", 204)
     else:
         response = make_response(render_template(
-            "sims/mail/_list.html", folder="inbox", messages=mb.messages(learner, "inbox"), state=state,
+            "mail/_list.html", folder="inbox", messages=mb.messages(learner, "inbox"), state=state,
             arrived=True, query="", folder_labels=FOLDER_LABELS, shown=mb.shown,
             counts=mb.unread_counts(learner)))  # the Inbox count comes along (out of band)
     response.vary.add("HX-Request")
@@ -87,7 +89,7 @@ def search():
     query = request.args.get("q", "")[:100].strip()
     ctx = common()
     learner = current_user._get_current_object()
-    return render_template("sims/mail/folder.html", folder=None, messages=mb.search(learner, query),
+    return render_template("mail/folder.html", folder=None, messages=mb.search(learner, query),
                            state="", query=query, arrived=False, **ctx)
 
 
@@ -116,7 +118,7 @@ def message(message_id: int):
         msg.read = True
         db.session.commit()
     translated = request.args.get("lang") == "mine"
-    return render_template("sims/mail/message.html", message=msg, view=mb.shown(msg, translated),
+    return render_template("mail/message.html", message=msg, view=mb.shown(msg, translated),
                            translated=translated, folder=msg.folder, **common())
 
 
@@ -150,7 +152,7 @@ def trap(message_id: int):
     if msg.link_opened_at is None:
         msg.link_opened_at = mb.now()
         db.session.commit()
-    return render_template("sims/mail/trap.html", message=msg, **common(folder=msg.folder))
+    return render_template("mail/trap.html", message=msg, **common(folder=msg.folder))
 
 
 @bp.route("/message/<int:message_id>/attachments/<int:attachment_id>")
@@ -163,7 +165,7 @@ def attachment(message_id: int, attachment_id: int):
         db.session.commit()
     translated = request.args.get("lang") == "mine"
     asset = mb.ASSETS[att.asset]
-    return render_template("sims/mail/attachment.html", message=msg, attachment=att, asset=asset,
+    return render_template("mail/attachment.html", message=msg, attachment=att, asset=asset,
                            document=mb.document(msg, att, translated), translated=translated,
                            **common(folder=msg.folder))
 
@@ -196,7 +198,7 @@ def _compose_page(*, status: int = 200, **fields):
     defaults = dict(to="", subject="", body="", photos=[], kind="new", related=None, draft=None,
                     errors={}, warning=None, gallery=mb.GALLERY, assets=mb.ASSETS, limit=mb.body_limit())
     defaults.update(fields)
-    return render_template("sims/mail/compose.html", **common(folder="compose", **defaults)), status
+    return render_template("mail/compose.html", **common(folder="compose", **defaults)), status
 
 
 @bp.route("/compose", methods=["GET"])
@@ -208,9 +210,7 @@ def compose():
         draft = _related(learner, draft_id)
         if draft.folder != "drafts":
             abort(404)
-        related = db.session.get(type(draft), draft.related_id) if draft.related_id else None
-        if related is not None and related.learner_id != learner.id:
-            related = None
+        related = db.session.scalar(owned(MailMessage, learner).where(MailMessage.id == draft.related_id))
         return _compose_page(to=draft.to_addr, subject=draft.subject, body=draft.body, kind=draft.kind,
                              related=related, draft=draft,
                              photos=[a.asset for a in draft.attachments if a.asset in mb.GALLERY])

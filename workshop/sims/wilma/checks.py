@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ...curriculum import Result, task
 from ...extensions import db
+from ..contract import not_opened, owned
 from .models import WilmaApplication, WilmaFormAnswer, WilmaMark, WilmaState, WilmaThread
 
 TEACHER_THREAD = "trip-question"
@@ -12,23 +13,19 @@ ABSENCE = "maryam-absence"
 TRIP_FORM = "trip-permission"
 
 
-def _not_opened() -> Result:
-    return Result(False, _("Open the practice first: tap “Open the practice”."))
-
-
 def _seeded(learner) -> bool:
     return db.session.get(WilmaState, learner.id) is not None
 
 
 def _teacher_thread(learner) -> WilmaThread | None:
-    return db.session.scalar(db.select(WilmaThread).where(
-        WilmaThread.learner_id == learner.id, WilmaThread.scenario_key == TEACHER_THREAD))
+    return db.session.scalar(owned(WilmaThread, learner).where(
+        WilmaThread.scenario_key == TEACHER_THREAD))
 
 
 @task("wilma.read_message")
 def read_message(learner) -> Result:
     if not _seeded(learner):
-        return _not_opened()
+        return not_opened()
     thread = _teacher_thread(learner)
     first = thread.messages[0] if thread and thread.messages else None
     if first is None or first.read_at is None:
@@ -39,7 +36,7 @@ def read_message(learner) -> Result:
 @task("wilma.replied_to_teacher")
 def replied_to_teacher(learner) -> Result:
     if not _seeded(learner):
-        return _not_opened()
+        return not_opened()
     thread = _teacher_thread(learner)
     if thread is None or not any(m.from_guardian and (m.body or "").strip() for m in thread.messages):
         return Result(False, _("Not yet. Open the message from Anna Virtanen, write your answer and tap “Lähetä”."))
@@ -49,9 +46,9 @@ def replied_to_teacher(learner) -> Result:
 @task("wilma.explained_absence")
 def explained_absence(learner) -> Result:
     if not _seeded(learner):
-        return _not_opened()
-    mark = db.session.scalar(db.select(WilmaMark).where(
-        WilmaMark.learner_id == learner.id, WilmaMark.scenario_key == ABSENCE))
+        return not_opened()
+    mark = db.session.scalar(owned(WilmaMark, learner).where(
+        WilmaMark.scenario_key == ABSENCE))
     if mark is None or not mark.reason:
         return Result(False, _("Not yet. Open “Tuntimerkinnät”, tap “Selvitä” at Maryam's absence and choose a reason."))
     return Result(True)
@@ -60,9 +57,9 @@ def explained_absence(learner) -> Result:
 @task("wilma.notified_absence")
 def notified_absence(learner) -> Result:
     if not _seeded(learner):
-        return _not_opened()
-    found = db.session.scalar(db.select(db.func.count(WilmaMark.id)).where(
-        WilmaMark.learner_id == learner.id, WilmaMark.kind == "notice"))
+        return not_opened()
+    found = db.session.scalar(owned(WilmaMark, learner, db.func.count(WilmaMark.id)).where(
+        WilmaMark.kind == "notice"))
     if not found:
         return Result(False, _("Not yet. Open “Tuntimerkinnät”, tap “Ilmoita poissaolosta”, fill in the form and send it."))
     return Result(True)
@@ -72,7 +69,7 @@ def notified_absence(learner) -> Result:
 def looked_at_exams(learner) -> Result:
     state = db.session.get(WilmaState, learner.id)
     if state is None:
-        return _not_opened()
+        return not_opened()
     if state.seen_exams_at is None:
         return Result(False, _("Not yet. Open “Kokeet” in the practice and look for Maryam's next exam."))
     return Result(True)
@@ -82,7 +79,7 @@ def looked_at_exams(learner) -> Result:
 def looked_at_timetable(learner) -> Result:
     state = db.session.get(WilmaState, learner.id)
     if state is None:
-        return _not_opened()
+        return not_opened()
     if state.seen_timetable_at is None:
         return Result(False, _("Not yet. Open “Työjärjestys” in the practice and look at Tuesday."))
     return Result(True)
@@ -91,9 +88,9 @@ def looked_at_timetable(learner) -> Result:
 @task("wilma.sent_permission_form")
 def sent_permission_form(learner) -> Result:
     if not _seeded(learner):
-        return _not_opened()
-    answer = db.session.scalar(db.select(WilmaFormAnswer).where(
-        WilmaFormAnswer.learner_id == learner.id, WilmaFormAnswer.form == TRIP_FORM))
+        return not_opened()
+    answer = db.session.scalar(owned(WilmaFormAnswer, learner).where(
+        WilmaFormAnswer.form == TRIP_FORM))
     if answer is None:
         return Result(False, _("Not yet. Open “Lomakkeet”, fill in the trip permission and tap “Lähetä”."))
     return Result(True)
@@ -102,9 +99,8 @@ def sent_permission_form(learner) -> Result:
 @task("wilma.sent_leave_request")
 def sent_leave_request(learner) -> Result:
     if not _seeded(learner):
-        return _not_opened()
-    found = db.session.scalar(db.select(db.func.count(WilmaApplication.id)).where(
-        WilmaApplication.learner_id == learner.id))
+        return not_opened()
+    found = db.session.scalar(owned(WilmaApplication, learner, db.func.count(WilmaApplication.id)))
     if not found:
         return Result(False, _("Not yet. Open “Hakemukset ja päätökset”, tap “Uusi hakemus” and send the leave request."))
     return Result(True)

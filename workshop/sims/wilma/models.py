@@ -104,12 +104,3 @@ class WilmaFormAnswer(db.Model):
     info: Mapped[str | None] = mapped_column(sa.Text)
     sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-
-def export(learner_id: int) -> dict:
-    """Her practice school system, as stored: threads and messages (what she wrote too), absences and
-    notices, leave requests and forms."""
-    from .. import rows_of
-
-    return {"state": rows_of(WilmaState, learner_id), "threads": rows_of(WilmaThread, learner_id),
-            "messages": rows_of(WilmaMessage, learner_id), "marks": rows_of(WilmaMark, learner_id),
-            "applications": rows_of(WilmaApplication, learner_id), "forms": rows_of(WilmaFormAnswer, learner_id)}

@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import current_app
 from markupsafe import Markup, escape
-from sqlalchemy.exc import IntegrityError
 
 from ...curriculum.scenarios import Scenario, load_scenario
 from ...extensions import db
 from ...models import utcnow
+from ..contract import owned, sandbox
 from . import rules
 from .models import WilmaApplication, WilmaFormAnswer, WilmaMark, WilmaMessage, WilmaState, WilmaThread
 
@@ -23,7 +23,6 @@ DAY_KEYS = ["mon", "tue", "wed", "thu", "fri"]
 # (source in lessons/wilma/glossary.toml, sairaus). Marks stored with "doctor" still show.
 REASONS = {"illness": "sairaus", "other": "muu-syy"}
 REASON_TERMS = {**REASONS, "doctor": "sairaus"}
-TABLES = (WilmaMessage, WilmaThread, WilmaMark, WilmaApplication, WilmaFormAnswer, WilmaState)
 
 
 def scenario() -> Scenario:
@@ -98,26 +97,14 @@ class School:
 
 # ---- her sandbox ------------------------------------------------------------------------------
 
-def state_of(learner) -> WilmaState | None:
-    return db.session.get(WilmaState, learner.id)
-
-
 def ensure(learner) -> WilmaState:
     """Her sandbox, seeded from the scenario the first time she opens the practice."""
-    state = state_of(learner)
-    if state is not None:
-        return state
-    try:
-        state = seed(learner)
-        db.session.commit()
-    except IntegrityError:  # a parallel request seeded it first
-        db.session.rollback()
-        state = state_of(learner)
-    return state
+    return sandbox(WilmaState, seed, learner)
 
 
-def seed(learner, school: School | None = None) -> WilmaState:
-    school = school or School()
+def seed(learner) -> None:
+    """Her fresh sandbox from the scenario, added to the session (contract.sandbox commits it once)."""
+    school = School()
     today = rules.now().date()
     now = utcnow()
     state = WilmaState(learner_id=learner.id, seed_day=today, seeded_at=now)
@@ -137,14 +124,6 @@ def seed(learner, school: School | None = None) -> WilmaState:
             learner_id=learner.id, child=mark["child"], kind=mark["kind"], scenario_key=mark["id"],
             day=rules.school_days_before(today, mark["school_days_ago"]),
         ))
-    return state
-
-
-def reset(learner) -> None:
-    """Start her practice again: delete every row of hers; the next visit seeds a fresh sandbox."""
-    for table in TABLES:
-        db.session.execute(db.delete(table).where(table.learner_id == learner.id))
-    db.session.commit()
 
 
 def visible(query):
@@ -154,21 +133,21 @@ def visible(query):
 
 def unread_count(learner) -> int:
     return db.session.scalar(visible(
-        db.select(db.func.count(WilmaMessage.id)).where(
-            WilmaMessage.learner_id == learner.id, WilmaMessage.from_guardian.is_(False),
+        owned(WilmaMessage, learner, db.func.count(WilmaMessage.id)).where(
+            WilmaMessage.from_guardian.is_(False),
             WilmaMessage.read_at.is_(None),
         )
     )) or 0
 
 
 def unexplained_count(learner) -> int:
-    return db.session.scalar(db.select(db.func.count(WilmaMark.id)).where(
-        WilmaMark.learner_id == learner.id, WilmaMark.kind == "absence", WilmaMark.reason.is_(None),
+    return db.session.scalar(owned(WilmaMark, learner, db.func.count(WilmaMark.id)).where(
+        WilmaMark.kind == "absence", WilmaMark.reason.is_(None),
     )) or 0
 
 
 def forms_to_fill(learner, school: School) -> int:
-    sent = set(db.session.scalars(db.select(WilmaFormAnswer.form).where(WilmaFormAnswer.learner_id == learner.id)))
+    sent = set(db.session.scalars(owned(WilmaFormAnswer, learner, WilmaFormAnswer.form)))
     return sum(1 for f in school.data["forms"] if f["id"] not in sent)
 
 
