@@ -46,7 +46,7 @@ def test_pictures_speak_her_language_on_a_finnish_tablet(app, factory, live_serv
     for picture in (0, 0, 0):
         page.click(f"button[name=picture][value='{picture}']")
         page.wait_for_load_state()
-    error = page.locator("p.notice-error[role=alert]")
+    error = page.locator("p.notice-error[role=alert]:not([hidden])")
     error.wait_for()
     assert error.inner_text() == said(app, "so", "Those pictures are not right. Try again, or ask your instructor.")
     context.close()
