@@ -17,8 +17,11 @@ run: install translations
 	@echo "Askel is at http://$(HOST):$(PORT)/  (sign-ins above, and in instance/demo-sign-ins.txt)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# The suite runs in parallel, one process per core (pytest-xdist; JOBS=1 runs it in one process),
+# each with its own app, server, browser and (on PostgreSQL) database; see tests/conftest.py.
+JOBS ?= auto
 test: install translations $(AXE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
 install: $(STAMP)
 

@@ -90,6 +90,33 @@ def rows_fetched(app):
         sa_event.remove(engine, "after_cursor_execute", after)
 
 
+# Redis database for the tests that share sign-in counts through Redis: one per xdist worker (5, 6,
+# …), since they flush it and count one address's attempts.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+REDIS_TEST_URL = f"redis://127.0.0.1:6379/{5 + int(_WORKER.removeprefix('gw') or 0) % 11}"
+
+
+def pytest_configure(config):
+    """Under pytest-xdist every worker is a process of its own with its own app, server and browser;
+    on PostgreSQL each also gets a database of its own (<name>_gw0, …), made here if missing, so
+    the workers never empty each other's tables. Names derived from TEST_DATABASE_URL (the migration
+    and restore drills) follow, since they read the variable after this."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not worker or not base:
+        return
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(base)
+    name = f"{url.database}_{worker}"
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    os.environ["TEST_DATABASE_URL"] = url.set(database=name).render_as_string(hide_password=False)
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -172,11 +199,25 @@ def ctx(app):
         yield
 
 
-def csrf_token(client, path: str = "/sign-in") -> str:
+PASSWORD = "correct horse battery"  # every staff member the factory makes
+
+
+def csrf_token(client, path: str = "/language") -> str:
+    """The CSRF token of this client's session: every page with a form carries it (the language
+    chooser is open to everyone, signed in or not)."""
     html = client.get(path).get_data(as_text=True)
     match = CSRF_RE.search(html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+def staff_client(app, username: str, password: str = PASSWORD):
+    """A new client (a device of her own) with a member of staff signed in."""
+    client = app.test_client()
+    token = csrf_token(client, "/staff/sign-in")
+    response = client.post("/staff/sign-in", data={"username": username, "password": password, "csrf_token": token})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return client
 
 
 class Factory:
@@ -207,7 +248,7 @@ class Factory:
             _db.session.commit()
             return user.id, code, token
 
-    def staff(self, username="deeqa", role=Role.INSTRUCTOR, password="correct horse battery") -> int:
+    def staff(self, username="deeqa", role=Role.INSTRUCTOR, password=PASSWORD) -> int:
         with self.app.app_context():
             user = User(role=role, display_name=username.title(), username=username)
             user.set_password(password)
@@ -222,15 +263,59 @@ def factory(app):
 
 
 def sign_in(client, code: str, **extra):
+    """A learner types her code on the sign-in page (her client keeps the session)."""
     token = csrf_token(client, "/sign-in")
     return client.post("/sign-in", data={"code": code, "csrf_token": token, **extra})
 
 
 @pytest.fixture
-def learner_client(app, factory):
+def learner_client(auth):
     """A signed-in learner in a Somali group, reading English: (client, user id, code)."""
-    workshop = factory.workshop("so")
-    uid, code, _token = factory.learner(workshop, locale="en")  # English, so tests can read the words
-    client = app.test_client()
-    assert sign_in(client, code).status_code == 303
-    return client, uid, code
+    return auth.learner(locale="en")  # English, so tests can read the words
+
+
+class Auth:
+    """Signing in as each role, as the Flask tutorial's `auth` fixture does: every call is a new
+    device (client) of its own, signed in through the real sign-in forms."""
+
+    def __init__(self, app, factory):
+        self.app, self.factory = app, factory
+
+    def learner(self, workshop_id: int | None = None, name="Amina", locale="en", language="so"):
+        """(client, user id, code) of a learner signed in on her own phone; a new group if none given."""
+        workshop_id = workshop_id or self.factory.workshop(language)
+        uid, code, _token = self.factory.learner(workshop_id, name=name, locale=locale)
+        client = self.app.test_client()
+        assert sign_in(client, code).status_code == 303
+        return client, uid, code
+
+    def staff(self, username="deeqa", role=Role.INSTRUCTOR, locale: str | None = None):
+        """(client, user id) of a member of staff made now and signed in."""
+        uid = self.factory.staff(username, role=role)
+        if locale:
+            with self.app.app_context():
+                _db.session.get(User, uid).locale = locale
+                _db.session.commit()
+        return staff_client(self.app, username), uid
+
+
+@pytest.fixture
+def auth(app, factory):
+    return Auth(app, factory)
+
+
+@pytest.fixture
+def teacher(auth, factory):
+    """An instructor (English) with one Somali group: (client, instructor id, workshop id)."""
+    client, uid = auth.staff("deeqa", locale="en")
+    return client, uid, factory.workshop("so", name="Tuesday group", instructor=uid)
+
+
+@pytest.fixture
+def other_teacher(auth):
+    return auth.staff("liisa")
+
+
+@pytest.fixture
+def coordinator(auth):
+    return auth.staff("mirja", role=Role.COORDINATOR)

@@ -58,8 +58,13 @@ def lesson_text(context: str, message: str) -> str:
     """A lesson text in the current locale (gettext domain `lessons`, context course/lesson/step/field)."""
     if not message:
         return message
+    text = None
     if reviewed_wording is not None:
-        reviewed = reviewed_wording(context, message)
-        if reviewed is not None:
-            return reviewed
-    return lessons_domain.pgettext(context, message)
+        text = reviewed_wording(context, message)
+    if text is None:
+        text = lessons_domain.pgettext(context, message)
+    if current_locale() in RTL:  # Finnish words, amounts and addresses keep reading left to right
+        from .formats import isolate_ltr_runs
+
+        text = isolate_ltr_runs(text)
+    return text

@@ -15,7 +15,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.routing import IntegerConverter
 
-from . import i18n
+from . import formats, i18n
 from .auth import identity  # noqa: F401  (registers the user loader)
 from .extensions import db, login_manager
 
@@ -125,7 +125,8 @@ def fi_label(finnish: str, key: str | None = None):
     term = glossary.terms.get(key) if key else glossary.by_finnish.get(finnish)
     if term is None:  # every label a learner meets needs its glossary entry
         raise KeyError(f"'{key or finnish}' is not in the glossary")
-    label = Markup('<span class="fi" lang="fi">{}</span>').format(finnish)
+    # Isolated and left to right: inside Arabic, a count after the label stays beside its own noun.
+    label = Markup('<span class="fi" dir="ltr" lang="fi">{}</span>').format(finnish)
     if i18n.current_locale() == "fi":
         return label
     meaning = i18n.lesson_text(term.context, term.en)
@@ -250,6 +251,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(static_url=static_url, media_url=media_url, lt=i18n.lesson_text, fi_label=fi_label,
                                  once_field=once_field)
+    formats.init_app(app)
 
     @app.before_request
     def refuse_nul_characters():

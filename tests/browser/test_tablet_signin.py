@@ -64,7 +64,7 @@ def test_learner_signs_in_on_the_somali_groups_tablet(app, factory, live_server,
 
 
 def test_wrong_tries_are_rate_limited(app, factory, live_server, browser):
-    from tests.staff_admin.helpers import set_pictures
+    from tests.auth.helpers import set_pictures
     from workshop.auth.throttle import ITEMS
 
     deeqa = factory.staff("deeqa")
@@ -92,7 +92,7 @@ def test_wrong_tries_are_rate_limited(app, factory, live_server, browser):
 
 @pytest.mark.parametrize("locale", ["so", "ar", "fi", "en"])
 def test_tablet_pages_have_no_serious_violations(app, factory, live_server, browser, axe, locale):
-    from tests.staff_admin.helpers import set_pictures
+    from tests.auth.helpers import set_pictures
 
     deeqa = factory.staff("deeqa")
     workshop = factory.workshop("ar" if locale == "ar" else "so", name="Group", instructor=deeqa)

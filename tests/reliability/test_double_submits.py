@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.conftest import CSRF_RE
+from tests.conftest import csrf_token
 from tests.reliability.test_races import ROUNDS, _tabs, together
 from workshop.extensions import db
 from workshop.models import HelpRequest
@@ -18,12 +18,8 @@ from workshop.sims.wilma.models import WilmaFormAnswer, WilmaMark
 W = "/practice/wilma"
 
 
-def _token(tab) -> str:
-    return CSRF_RE.search(tab.get("/language").get_data(as_text=True)).group(1)
-
-
 def _twice(a, b, url, data):
-    first, second = {**data, "csrf_token": _token(a)}, {**data, "csrf_token": _token(b)}
+    first, second = {**data, "csrf_token": csrf_token(a)}, {**data, "csrf_token": csrf_token(b)}
     answers = together(lambda: a.post(url, data=first), lambda: b.post(url, data=second))
     return [getattr(r, "status_code", repr(r)) for r in answers], answers
 

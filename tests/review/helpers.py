@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import io
 
-from tests.conftest import sign_in
+from tests.conftest import csrf_token, sign_in, staff_client
 from tests.review import sounds
-from tests.staff_admin.helpers import any_token, staff_client
 from workshop.extensions import db
 from workshop.models import Role, User
 
@@ -54,7 +53,7 @@ def make_world(app, factory) -> dict:
 def upload(client, locale: str, data: bytes, filename: str = "narration.wav", step: str = STEP):
     course, lesson = LESSON
     return client.post(f"/review/{locale}/{course}/{lesson}/{step}/narration",
-                       data={"csrf_token": any_token(client), "audio": (io.BytesIO(data), filename)},
+                       data={"csrf_token": csrf_token(client), "audio": (io.BytesIO(data), filename)},
                        content_type="multipart/form-data")
 
 

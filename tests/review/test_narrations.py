@@ -8,7 +8,7 @@ import pytest
 
 from tests.review import sounds
 from tests.review.helpers import said, LESSON, STEP, make_world, narration_url, upload
-from tests.staff_admin.helpers import any_token
+from tests.conftest import csrf_token
 from workshop.review import audio
 
 NAN_WEBM = b"\x1a\x45\xdf\xa3\x80" + b"\x44\x89\x84\x7f\xc0\x00\x00" + b"\xec\x88" + bytes(8)
@@ -74,7 +74,7 @@ def test_replacing_and_deleting_remove_the_old_file(app, world):
     assert files(app) == [second]
     assert deeqa.get(f"/review/narrations/so/{first}").status_code == 404
     path = f"/review/so/{LESSON[0]}/{LESSON[1]}/{STEP}/narration/delete"
-    assert deeqa.post(path, data={"csrf_token": any_token(deeqa)}).status_code == 303
+    assert deeqa.post(path, data={"csrf_token": csrf_token(deeqa)}).status_code == 303
     assert files(app) == [] and narration_url(app, "so") is None
 
 

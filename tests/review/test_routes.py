@@ -10,7 +10,7 @@ import pytest
 
 from tests.review import sounds
 from tests.review.helpers import LESSON, STEP, a_narration, make_world
-from tests.staff_admin.helpers import answers_by_role
+from tests.admin.helpers import answers_by_role
 
 ROLES = ("anonymous", "learner", "instructor", "other_instructor", "coordinator")
 BASE = f"/review/so/{LESSON[0]}/{LESSON[1]}"
@@ -84,7 +84,7 @@ def test_unknown_things_are_404_for_the_coordinator(world, path):
 
 def test_an_instructor_without_a_grant_is_told_so(app, world):
     from tests.review.helpers import grant, set_locale
-    from tests.staff_admin.helpers import staff_client
+    from tests.conftest import staff_client
 
     grant(app, world["deeqa"])  # no language any more
     set_locale(app, world["deeqa"], "en")  # her pages in English, so the test reads the words
@@ -97,7 +97,7 @@ def test_an_instructor_without_a_grant_is_told_so(app, world):
 def test_switching_her_interface_language_gives_no_right(app, world):
     """Issue 12.9: the right was her interface language; POST /language gave her Arabic."""
     from tests.conftest import csrf_token
-    from tests.staff_admin.helpers import staff_client
+    from tests.conftest import staff_client
 
     client = staff_client(app, "deeqa")
     assert client.get("/review/ar/start/01-welcome/").status_code == 403
@@ -110,7 +110,7 @@ def test_switching_her_interface_language_gives_no_right(app, world):
 
 def test_the_coordinator_grants_rights_per_language_and_right(app, world):
     from tests.conftest import csrf_token
-    from tests.staff_admin.helpers import staff_client
+    from tests.conftest import staff_client
 
     liisa = world["clients"]["coordinator"]
     page = liisa.get(f"/admin/instructors/{world['deeqa']}").get_data(as_text=True)

@@ -126,12 +126,6 @@ def _samples(app, clients) -> dict[str, tuple[str, str]]:
     return samples
 
 
-def _token(client) -> str:
-    page = client.get("/language")
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True))
-    return match.group(1) if match else ""
-
-
 def _expected(kind: str, role: str, owned: bool) -> set[int]:
     ok = {200, 302, 303, 400, 422}  # 400/422: a POST without its form fields is refused politely
     if kind == "public":
@@ -176,7 +170,7 @@ def test_authorisation_matrix(app, world):
             if method == "POST" and (expected & {200, 303} or rule.endpoint in ("auth.sign_out", "auth.sign_out_everywhere")):
                 continue
             if method == "POST":
-                response = client.post(url, data={"csrf_token": _token(client)})
+                response = client.post(url, data={"csrf_token": csrf_token(client)})
             else:
                 response = client.get(url)
             if role == "anonymous" and kind not in ("public", "device") and response.status_code == 302:
@@ -200,7 +194,7 @@ def test_authorisation_matrix(app, world):
                 continue
             if allowed:  # past the role gate, with an id nobody owns: any polite answer, no error
                 expected = set(range(200, 500)) - {401, 403}
-            response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": _token(client)})
+            response = client.get(url) if method == "GET" else client.post(url, data={"csrf_token": csrf_token(client)})
             if response.status_code not in expected:
                 problems.append(f"{role:16} {method} {url} ({rule.endpoint}, {kind}, unowned id): {response.status_code}, expected {sorted(expected)}")
     print(f"matrix: {reached} routes reached by crawling, {len(unreached)} checked with unowned ids")

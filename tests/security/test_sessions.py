@@ -111,7 +111,7 @@ def test_she_signs_out_everywhere_from_her_progress_page(app, factory):
 
 
 def test_her_instructor_signs_her_out_everywhere(app, factory):
-    from tests.staff_admin.helpers import staff_client
+    from tests.conftest import staff_client
 
     deeqa = factory.staff("deeqa")
     workshop = factory.workshop("so", instructor=deeqa)
@@ -130,7 +130,7 @@ def test_her_instructor_signs_her_out_everywhere(app, factory):
 
 
 def test_another_instructor_cannot_sign_her_out(app, factory):
-    from tests.staff_admin.helpers import staff_client
+    from tests.conftest import staff_client
 
     deeqa, rasha = factory.staff("deeqa"), factory.staff("rasha")
     workshop = factory.workshop("so", instructor=deeqa)
@@ -205,7 +205,7 @@ def test_a_rotated_key_keeps_codes_working_and_rekeys_them(app, factory, monkeyp
 
 
 def _tablet_learner(app, factory):
-    from tests.staff_admin.helpers import staff_client
+    from tests.conftest import staff_client
 
     deeqa = factory.staff("deeqa")
     workshop = factory.workshop("so", instructor=deeqa)

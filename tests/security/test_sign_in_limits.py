@@ -17,13 +17,13 @@ import werkzeug.security
 from flask import Flask
 from limits.storage import MemoryStorage, RedisStorage
 
-from tests.conftest import csrf_token, sign_in
-from tests.staff_admin.helpers import set_pictures, set_up_tablet, staff_client, tap
+from tests.conftest import REDIS_TEST_URL, csrf_token, sign_in, staff_client
+from tests.auth.helpers import set_pictures, set_up_tablet, tap
 from workshop import _trust_proxies
 from workshop.auth import throttle
 from workshop.auth.throttle import ITEMS, LIMITS, Counters
 
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = REDIS_TEST_URL
 ROOT = Path(__file__).resolve().parents[2]
 
 

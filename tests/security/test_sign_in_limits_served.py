@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REDIS_TEST_URL
 from workshop.auth.throttle import ITEMS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,14 +122,14 @@ def test_three_workers_share_one_count_through_redis(instance):
     env, _code = instance
     import redis
 
-    redis.Redis.from_url("redis://127.0.0.1:6379/5").flushdb()
-    process, port = _serve(env, "redis://127.0.0.1:6379/5")
+    redis.Redis.from_url(REDIS_TEST_URL).flushdb()
+    process, port = _serve(env, REDIS_TEST_URL)
     try:
         limit = ITEMS["code-address"].amount
         statuses = [_attempt(port, "WRONGCODE") for _ in range(limit + 15)]
     finally:
         _stop(process)
-        redis.Redis.from_url("redis://127.0.0.1:6379/5").flushdb()
+        redis.Redis.from_url(REDIS_TEST_URL).flushdb()
     assert statuses == [200] * limit + [429] * 15
 
 

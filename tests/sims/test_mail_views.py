@@ -30,7 +30,7 @@ def test_inbox_is_seeded_once_with_finnish_labels_and_her_language(app, amina):
     client, uid, _clock = amina
     html = text(client.get(M + "/"))
     for label in ("Saapuneet", "Lähetetyt", "Luonnokset", "Roskaposti", "Poistetut", "Uusi viesti", "Hae"):
-        assert f'<span class="fi" lang="fi">{label}</span>' in html
+        assert f'<span class="fi" dir="ltr" lang="fi">{label}</span>' in html
     assert '<span class="gloss" lang="en">Inbox</span>' in html
     assert "Practice — nothing here is real" in html
     assert "amina.ali@posti.example" in html
@@ -76,7 +76,7 @@ def test_reading_marks_read_and_translates_on_request(app, amina):
     assert "Korkeasaaren eläintarhaan" in html and 'lang="fi"' in html
     assert "Show in my language" in html
     for label in ("Vastaa", "Välitä", "Poista", "Merkitse roskapostiksi", "Lähettäjä", "Vastaanottaja"):
-        assert f'<span class="fi" lang="fi">{label}</span>' in html
+        assert f'<span class="fi" dir="ltr" lang="fi">{label}</span>' in html
     assert by_key(app, uid, "teacher").read
     html = text(client.get(f"{M}/message/{teacher.id}?lang=mine"))
     assert "Korkeasaari zoo" in html and "Show the original (Finnish)" in html

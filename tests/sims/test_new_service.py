@@ -19,7 +19,7 @@ import pytest
 import workshop.sims
 from tests.conftest import Factory, csrf_token, sign_in
 from tests.security.test_authorization_matrix import access
-from tests.staff.conftest import staff_client
+from tests.conftest import staff_client
 from workshop import create_app
 from workshop.config import ROOT
 from workshop.curriculum import TASKS

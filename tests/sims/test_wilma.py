@@ -7,12 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from workshop.sims import discover
-
-# create_app() loads the lessons before it imports the sims, so the task checks that practice steps
-# name must be registered first: import every sim now, as create_app() itself will a moment later.
-discover()
-from tests.conftest import CSRF_RE, sign_in
+from tests.conftest import csrf_token, sign_in
 from workshop.curriculum import TASKS
 from workshop.extensions import db
 from workshop.models import User
@@ -25,10 +20,6 @@ from workshop.sims.wilma.models import (
 BASE = "/practice/wilma"
 PAGES = ["/", "/messages", "/messages/new", "/announcements", "/marks", "/marks/notify", "/timetable",
          "/timetable?child=maryam", "/exams", "/applications", "/applications/new", "/forms", "/forms/trip-permission"]
-
-
-def token(client, path=BASE + "/") -> str:
-    return CSRF_RE.search(client.get(path).get_data(as_text=True)).group(1)
 
 
 def learner(app, factory, name="Amina", locale="en", language="so", open_it=True):
@@ -97,7 +88,7 @@ def test_notify_form_follows_the_rule_at_the_boundary(app, factory, monkeypatch,
     assert days[0] == first and len(days) == 5
     # sending today's date after noon is refused with the reason; before noon it is taken
     response = client.post(BASE + "/marks/notify", data={
-        "csrf_token": token(client), "child": "yusuf", "start": "2026-03-10", "count": "2", "reason": "illness"})
+        "csrf_token": csrf_token(client), "child": "yusuf", "start": "2026-03-10", "count": "2", "reason": "illness"})
     with app.app_context():
         days_saved = sorted(m.day.isoformat() for m in db.session.scalars(
             db.select(WilmaMark).where(WilmaMark.learner_id == uid, WilmaMark.kind == "notice")))
@@ -117,7 +108,7 @@ def test_one_entry_a_day(app, factory, monkeypatch):
     client, uid = learner(app, factory)
     for count in ("2", "3"):
         assert client.post(BASE + "/marks/notify", data={
-            "csrf_token": token(client), "child": "maryam", "start": "2026-03-10", "count": count,
+            "csrf_token": csrf_token(client), "child": "maryam", "start": "2026-03-10", "count": count,
             "reason": "illness"}).status_code == 303
     with app.app_context():
         days = [m.day for m in db.session.scalars(db.select(WilmaMark).where(
@@ -169,7 +160,7 @@ def test_reply_arrives_after_the_delay_and_unread_counts(app, factory):
         assert check(app, uid, "wilma.read_message").done
         assert not check(app, uid, "wilma.replied_to_teacher").done
         response = client.post(f"{BASE}/messages/{thread_id}/reply",
-                               data={"csrf_token": token(client), "body": "Yusuf ei syö sianlihaa. <b>Kiitos</b>"})
+                               data={"csrf_token": csrf_token(client), "body": "Yusuf ei syö sianlihaa. <b>Kiitos</b>"})
         assert response.status_code == 303
         assert check(app, uid, "wilma.replied_to_teacher").done
         html = client.get(f"{BASE}/messages/{thread_id}").get_data(as_text=True)
@@ -187,7 +178,7 @@ def test_new_message_chooses_the_recipient(app, factory):
     app.config["WILMA_REPLY_DELAY"] = 0
     try:
         client, uid = learner(app, factory)
-        data = {"csrf_token": token(client), "child": "maryam", "person": "virtanen", "subject": "Hei", "body": "Kysymys"}
+        data = {"csrf_token": csrf_token(client), "child": "maryam", "person": "virtanen", "subject": "Hei", "body": "Kysymys"}
         wrong = client.post(BASE + "/messages/new", data=data)
         assert wrong.status_code == 422 and "does not teach" in wrong.get_data(as_text=True)
         empty = client.post(BASE + "/messages/new", data={"csrf_token": data["csrf_token"]})
@@ -206,27 +197,27 @@ def test_explain_absence_leave_request_and_form(app, factory):
         client, uid = learner(app, factory)
         _thread, mark_id = ids(app, uid)
         assert not check(app, uid, "wilma.explained_absence").done
-        assert client.post(f"{BASE}/marks/{mark_id}/explain", data={"csrf_token": token(client), "reason": "bad"}).status_code == 422
+        assert client.post(f"{BASE}/marks/{mark_id}/explain", data={"csrf_token": csrf_token(client), "reason": "bad"}).status_code == 422
         assert client.post(f"{BASE}/marks/{mark_id}/explain",
-                           data={"csrf_token": token(client), "reason": "illness", "note": "Kuumetta"}).status_code == 303
+                           data={"csrf_token": csrf_token(client), "reason": "illness", "note": "Kuumetta"}).status_code == 303
         assert check(app, uid, "wilma.explained_absence").done
         assert "Selvitetty" in client.get(BASE + "/marks").get_data(as_text=True)
 
         assert not check(app, uid, "wilma.sent_leave_request").done
-        bad = client.post(BASE + "/applications/new", data={"csrf_token": token(client), "child": "yusuf",
+        bad = client.post(BASE + "/applications/new", data={"csrf_token": csrf_token(client), "child": "yusuf",
                                                               "starts_on": "tomorrow", "ends_on": "", "reason": ""})
         assert bad.status_code == 422
         start = rules.now().date().replace(year=rules.now().year + 1)
         assert client.post(BASE + "/applications/new", data={
-            "csrf_token": token(client), "child": "yusuf", "starts_on": start.isoformat(),
+            "csrf_token": csrf_token(client), "child": "yusuf", "starts_on": start.isoformat(),
             "ends_on": start.isoformat(), "reason": "Perhematka"}).status_code == 303
         assert check(app, uid, "wilma.sent_leave_request").done
         assert "Hyväksytty" in client.get(BASE + "/applications").get_data(as_text=True)
 
         assert not check(app, uid, "wilma.sent_permission_form").done
-        assert client.post(BASE + "/forms/trip-permission", data={"csrf_token": token(client)}).status_code == 422
+        assert client.post(BASE + "/forms/trip-permission", data={"csrf_token": csrf_token(client)}).status_code == 422
         assert client.post(BASE + "/forms/trip-permission",
-                           data={"csrf_token": token(client), "permission": "yes", "info": "Ei sianlihaa"}).status_code == 303
+                           data={"csrf_token": csrf_token(client), "permission": "yes", "info": "Ei sianlihaa"}).status_code == 303
         assert check(app, uid, "wilma.sent_permission_form").done
         assert "Lähetetty" in client.get(BASE + "/forms").get_data(as_text=True)
         assert client.get(BASE + "/forms/no-such-form").status_code == 404
@@ -256,9 +247,9 @@ def test_reset_starts_again_and_touches_only_her(app, factory):
     b.get(BASE + "/")
     before_b = snapshot(app, b_id)
     _thread, mark_id = ids(app, a_id)
-    a.post(f"{BASE}/marks/{mark_id}/explain", data={"csrf_token": token(a), "reason": "illness"})
+    a.post(f"{BASE}/marks/{mark_id}/explain", data={"csrf_token": csrf_token(a), "reason": "illness"})
     assert check(app, a_id, "wilma.explained_absence").done
-    assert a.post("/practice/reset/wilma", data={"csrf_token": token(a), "confirm": "yes"}).status_code == 303
+    assert a.post("/practice/reset/wilma", data={"csrf_token": csrf_token(a), "confirm": "yes"}).status_code == 303
     assert not check(app, a_id, "wilma.explained_absence").done
     a.get(BASE + "/marks")  # seeded again
     assert "Selvittämätön poissaolo" in a.get(BASE + "/marks").get_data(as_text=True)
@@ -275,7 +266,7 @@ def test_every_route_with_another_learners_ids_is_404_and_changes_nothing(app, f
         thread_id, mark_id = ids(app, owner_id)
         before = snapshot(app, owner_id)
         intruder, _ = learner(app, factory, name="Hodan")
-        csrf = token(intruder)
+        csrf = csrf_token(intruder)
         attempts = [
             ("get", f"/messages/{thread_id}", {}),
             ("get", f"/messages/{thread_id}", {"headers": {"HX-Request": "true"}}),
@@ -303,13 +294,15 @@ def test_every_route_with_another_learners_ids_is_404_and_changes_nothing(app, f
 
 
 def test_signed_out_and_staff_cannot_open_it(app, factory, client):
-    assert client.get(BASE + "/").status_code == 302
-    staff = factory.staff()
+    signed_out = client.get(BASE + "/")
+    assert signed_out.status_code == 302 and "/sign-in" in signed_out.location
+    factory.staff()
     c = app.test_client()
-    c.post("/staff/sign-in", data={"username": "deeqa", "password": "correct horse battery",
-                                   "csrf_token": token(c, "/staff/sign-in")})
-    assert c.get(BASE + "/").status_code in (302, 403)
-    assert staff
+    signed_in = c.post("/staff/sign-in", data={"username": "deeqa", "password": "correct horse battery",
+                                               "csrf_token": csrf_token(c, "/staff/sign-in")})
+    assert signed_in.status_code == 303 and signed_in.location.endswith("/teach/")  # she is signed in
+    assert c.get("/teach/").status_code == 200
+    assert c.get(BASE + "/").status_code == 403  # and still may not practise as a learner
 
 
 def test_labels_and_reasons_are_as_current_wilma_guides_show_them(app, factory, monkeypatch):
@@ -324,7 +317,7 @@ def test_labels_and_reasons_are_as_current_wilma_guides_show_them(app, factory, 
     assert 'lang="fi">Terveydelliset syyt<' in html and 'value="doctor"' not in html
     assert "Lääkärikäynti" not in html
     response = client.post(BASE + "/marks/notify", data={
-        "csrf_token": token(client), "child": "yusuf", "start": "2026-03-10", "count": "1", "reason": "doctor"})
+        "csrf_token": csrf_token(client), "child": "yusuf", "start": "2026-03-10", "count": "1", "reason": "doctor"})
     assert response.status_code == 422
     assert "Selvittämätön poissaolo" in client.get(BASE + "/marks").get_data(as_text=True)
     applications = client.get(BASE + "/applications").get_data(as_text=True)

@@ -17,8 +17,8 @@ import pytest
 import sqlalchemy as sa
 from flask.cli import ScriptInfo
 
-from tests.conftest import sign_in
-from tests.staff_admin.helpers import PASSWORD, set_pictures, set_up_tablet
+from tests.conftest import PASSWORD, sign_in
+from tests.auth.helpers import set_pictures, set_up_tablet
 from workshop import create_app
 from workshop.backup import expected_revision
 from workshop.cli import create_demo_data

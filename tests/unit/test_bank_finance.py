@@ -34,6 +34,20 @@ def test_reference_examples():
     assert e.value.code == "reference_format"
 
 
+@pytest.mark.parametrize("base, reference", [
+    # worked by hand, weights from the right: 3·7 + 2·3 + 1·1 = 28 → 2 (from the left it would be 4)
+    ("123", "1232"),
+    # 1·7 + 6·3 + 5·1 + 4·7 + 3·3 + 2·1 + 1·7 = 76 → 4 (from the left: 1·7+2·3+3·1+4·7+5·3+6·1+1·7 = 72 → 8)
+    ("1234561", "12345614"),
+    # the electricity bill's: 3·7 + 7·3 + 0·1 + 1·7 + 1·3 + 6·1 + 2·7 = 72 → 8 (from the left: 68 → 2)
+    ("2611073", "26110738"),
+])
+def test_reference_check_digit_weights_run_from_the_right(base, reference):
+    """The domain guide's examples (1662, 1111) read the same from either end, so these do not."""
+    assert f.build_reference(base) == reference
+    assert f.validate_reference(reference) == reference
+
+
 def test_rf_examples():
     assert f.build_rf("11112") == "RF9811112"
     assert f.validate_rf("rf98 1111 2") == "RF9811112"

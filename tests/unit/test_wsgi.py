@@ -13,8 +13,16 @@ from workshop.extensions import db
 names = app.jinja_env.list_templates()
 cached = {key[1] for key in app.jinja_env.cache.keys()}
 assert set(names) <= cached, sorted(set(names) - cached)
+from workshop.wsgi import warm_up
 with app.app_context():
-    assert db.engine.pool.checkedout() == 0
+    pool = db.engine.pool
+    assert pool.checkedout() == 0 and pool.checkedin() == 0, pool.status()  # none idle to cross the fork
+    with db.engine.connect():
+        pass
+    assert pool.checkedin() == 1, pool.status()  # the check sees a pooled connection when there is one
+warm_up(app)  # and warming up gives it back
+with app.app_context():
+    assert db.engine.pool.checkedin() == 0, db.engine.pool.status()
 print("ok", len(names))
 """
     env = {**os.environ, "ASKEL_INSTANCE": str(tmp_path), "SECRET_KEY": "test-only",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ...curriculum import Result, task
+from ... import formats
 from ...extensions import db
 from ..contract import not_opened, owned
 from . import finance
@@ -79,12 +80,12 @@ def bill_hint(learner_id: int, bill: Bill, via: str | None = None) -> Result:
         return Result(False, _("The account number (IBAN) is not the one on the bill.") + " " + _cancel_how(near))
     if near.reference != bill.reference:
         return Result(False, _("The reference number is not the one on the bill: you wrote %(typed)s, the bill says %(right)s. The bank could not see this mistake, because both numbers are valid.",
-                               typed=finance.format_any_reference(near.reference), right=finance.format_any_reference(bill.reference))
+                               typed=formats.isolate(finance.format_any_reference(near.reference)), right=formats.isolate(finance.format_any_reference(bill.reference)))
                       + " " + _cancel_how(near))
     if near.amount_cents != bill.amount_cents:
         return Result(False, _("The amount is not the one on the bill.") + " " + _cancel_how(near))
     return Result(False, _("Your payment is dated %(date)s, after the due date %(due)s on the bill. The money would arrive late, and the company may add a late fee. Any day from today until the due date is right.",
-                           date=finance.format_date(near.due), due=finance.format_date(bill.due)) + " " + _cancel_how(near))
+                           date=formats.fi_date_text(near.due), due=formats.fi_date_text(bill.due)) + " " + _cancel_how(near))
 
 
 @task("bank.paid_electricity_bill")

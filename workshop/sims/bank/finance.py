@@ -15,6 +15,8 @@ from stdnum import iso11649
 from stdnum.exceptions import ValidationError
 from stdnum.iso7064 import mod_97_10
 
+from ... import formats
+
 WEIGHTS = (7, 3, 1)
 HELSINKI = ZoneInfo("Europe/Helsinki")
 MAX_EUROS = 999_999  # six digits in the barcode
@@ -159,11 +161,7 @@ def parse_amount(raw: str) -> int:
 
 def format_amount(cents: int, sign: bool = False) -> str:
     """Finnish style, with no-break spaces: 1 234,56 € (or -1 234,56 € / +40,00 €)."""
-    negative = cents < 0
-    euros, rest = divmod(abs(cents), 100)
-    grouped = f"{euros:,}".replace(",", "\u00a0")
-    prefix = "-" if negative else ("+" if sign and cents > 0 else "")
-    return f"{prefix}{grouped},{rest:02d}\u00a0€"
+    return formats.fi_money_plain(cents, sign)
 
 
 def parse_date(raw: str) -> date:
@@ -182,7 +180,7 @@ def parse_date(raw: str) -> date:
 
 
 def format_date(value: date | None) -> str:
-    return f"{value.day}.{value.month}.{value.year}" if value else ""
+    return formats.fi_date_plain(value)
 
 
 # --- Virtual barcode (virtuaaliviivakoodi) --------------------------------------------------------

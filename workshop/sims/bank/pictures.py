@@ -33,7 +33,7 @@ def _bill(key: str) -> Bill:
 def _draw(template: str, key: str) -> tuple[str, str]:
     bill = _bill(key)
     return render_template(f"bank/{template}", bill=bill, info=bill_data(key), barcode=bill_barcode(bill),
-                           eur=finance.format_amount, fidate=finance.format_date, iban=finance.format_iban,
+                           iban=finance.format_iban,
                            ref=finance.format_any_reference), SVG
 
 

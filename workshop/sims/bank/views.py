@@ -13,6 +13,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
+from ... import formats
 from ...extensions import db
 from ...models import utcnow
 from ..contract import owned, sim_blueprint
@@ -57,14 +58,6 @@ def ltr(value: str) -> Markup:
     return Markup('<bdi class="ltr" dir="ltr">{}</bdi>').format(value)
 
 
-def eur(cents: int, sign: bool = False) -> str:
-    return finance.format_amount(cents, sign)
-
-
-def fidate(value) -> str:
-    return finance.format_date(value)
-
-
 def iban_filter(value: str) -> str:
     return finance.format_iban(value) if value else ""
 
@@ -77,7 +70,7 @@ def ref_filter(value: str) -> str:
 def bank_context():
     bank = scenario().data["bank"]
     return {"bank_name": bank["name_fi"], "practice_user_id": bank["user_id"], "practice_pin": bank["pin"],
-            "ltr": ltr, "eur": eur, "fidate": fidate, "iban": iban_filter, "ref": ref_filter,
+            "ltr": ltr, "iban": iban_filter, "ref": ref_filter,
             "bank_nav": request.endpoint, "bank_state": sandbox(current_user.id)}
 
 
@@ -265,7 +258,7 @@ def _validate_payment(form: dict, accounts: list[Account]):
     try:
         clean["amount"] = finance.parse_amount(form["amount"])
         if account is not None and clean["amount"] > account.balance_cents:
-            errors["amount"] = _("There is not enough money in the account: the balance is %(balance)s. The bank will not pay, and the company may add a late fee.", balance=finance.format_amount(account.balance_cents))
+            errors["amount"] = _("There is not enough money in the account: the balance is %(balance)s. The bank will not pay, and the company may add a late fee.", balance=formats.money_text(account.balance_cents))
     except finance.FinanceError:
         errors["amount"] = _("Write the amount in euros, for example 64,37.")
     reference, message = form["reference"].strip(), form["message"].strip()
@@ -301,7 +294,7 @@ def _banking_day(day):
 
 def _moved_notice(day, moved_to) -> str:
     return _("%(day)s is not a banking day (it is a Saturday, a Sunday or a holiday). The bank pays on the next banking day, %(next)s. Paid then, a bill counts as paid on time.",
-             day=finance.format_date(day), next=finance.format_date(moved_to))
+             day=formats.fi_date_text(day), next=formats.fi_date_text(moved_to))
 
 
 def _bill_for(learner_id: int, iban: str, reference: str) -> Bill | None:
@@ -336,7 +329,7 @@ def pay():
             draft = _own(Payment, draft_id)
             if draft.status == "draft":
                 form.update(account=str(draft.account_id), recipient=draft.recipient, iban=finance.format_iban(draft.iban),
-                            amount=finance.format_amount(draft.amount_cents).replace("\u00a0€", "").replace("\u00a0", " "),
+                            amount=formats.fi_number_plain(draft.amount_cents),
                             reference=finance.format_any_reference(draft.reference), message=draft.message,
                             due=finance.format_date(draft.due))
         return _render_pay(form)
@@ -394,7 +387,7 @@ def pay_barcode():
     form.update(
         barcode=finance.digits_only(raw), iban=finance.format_iban(code.iban),
         recipient=bill.recipient if bill else "",
-        amount=finance.format_amount(code.amount_cents).replace("\u00a0€", "").replace("\u00a0", " ") if code.amount_cents else "",
+        amount=formats.fi_number_plain(code.amount_cents) if code.amount_cents else "",
         reference=finance.format_any_reference(code.reference),
         due=finance.format_date(_banking_day(due)),
     )

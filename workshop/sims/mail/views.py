@@ -6,12 +6,13 @@ learner: another learner's ids give 404. State changes are POST forms with CSRF.
 from __future__ import annotations
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
+from ... import formats
 from ...extensions import db
 from ...web import Once
 from ..contract import owned, sim_blueprint
@@ -27,14 +28,17 @@ class CsrfForm(FlaskForm):
     """Only the CSRF token: the fields are read from the request and checked here."""
 
 
+LONG, SHORT = "d.M.yyyy 'klo' H.mm", "d.M. H.mm"
+
+
 def when(moment, long: bool = False) -> str:
-    """A date as Finnish webmail writes it: 12.3.2026 klo 9.15 (Helsinki time)."""
-    return format_datetime(moment, "d.M.yyyy 'klo' H.mm" if long else "d.M. H.mm", rebase=True)
+    """A date as Finnish webmail writes it: 12.3.2026 klo 9.15 (Helsinki time), as plain text."""
+    return formats.fi_datetime_plain(moment, LONG if long else SHORT)
 
 
 @bp.app_template_filter("mail_when")
 def mail_when(moment, long: bool = False) -> str:
-    return when(moment, long)
+    return formats.fi_datetime(moment, LONG if long else SHORT)  # isolated, left to right
 
 
 def common(**context):
@@ -257,14 +261,17 @@ def send():
 
     errors: dict[str, str] = {}
     if len(body) > mb.body_limit():
-        errors["body"] = _("The message is too long: %(count)s characters. The limit is %(limit)s. "
-                           "Make it shorter; everything else you wrote is kept.", count=len(body), limit=mb.body_limit())
+        errors["body"] = ngettext("The message is too long: %(num)s character. The limit is %(limit)s. "
+                                  "Make it shorter; everything else you wrote is kept.",
+                                  "The message is too long: %(num)s characters. The limit is %(limit)s. "
+                                  "Make it shorter; everything else you wrote is kept.", len(body), limit=mb.body_limit())
     if len(subject) > mb.SUBJECT_LIMIT:
-        errors["subject"] = _("The subject is too long. Write at most %(limit)s characters.", limit=mb.SUBJECT_LIMIT)
+        errors["subject"] = ngettext("The subject is too long. Write at most %(num)s character.",
+                                     "The subject is too long. Write at most %(num)s characters.", mb.SUBJECT_LIMIT)
     if len(to) > mb.TO_LIMIT:
         errors["to"] = _("There are too many addresses. Write fewer.")
     if len(photos) > mb.MAX_PHOTOS:
-        errors["photo"] = _("Choose at most %(count)s photos.", count=mb.MAX_PHOTOS)
+        errors["photo"] = ngettext("Choose at most %(num)s photo.", "Choose at most %(num)s photos.", mb.MAX_PHOTOS)
     if draft is None and mb.count(learner) >= mb.MAX_MESSAGES:
         errors["form"] = _("Your practice inbox is full. Delete some messages, or start this practice again.")
     if action == "draft":

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup, escape
 
+from ... import formats
 from ...curriculum.scenarios import Scenario, load_scenario
 from ...extensions import db
 from ...models import utcnow
@@ -154,14 +155,12 @@ def forms_to_fill(learner, school: School) -> int:
 # ---- how Finnish services write dates ---------------------------------------------------------
 
 def fi_date(day: date) -> Markup:
-    return Markup('<bdi class="ltr" dir="ltr">{}</bdi>').format(f"{day.day}.{day.month}.{day.year}")
+    return formats.fi_date(day)
 
 
 def fi_time(moment: datetime) -> Markup:
-    local = rules.helsinki(moment)
-    return Markup('<bdi class="ltr" dir="ltr">{}</bdi>').format(
-        f"{local.day}.{local.month}.{local.year} {local.hour}.{local.minute:02d}"
-    )
+    """5.3.2026 13.00, Helsinki time, as Wilma writes it."""
+    return formats.fi_datetime(moment)
 
 
 def weekday_key(day: date) -> str:

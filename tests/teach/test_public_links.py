@@ -2,7 +2,7 @@
 or ASKEL_PUBLIC_URL behind a proxy (issue 15, item 21)."""
 from __future__ import annotations
 
-from tests.staff.test_teach_groups_cards_exports import cards_from, post
+from tests.teach.test_teach_groups_cards_exports import cards_from, post
 
 
 def test_cards_follow_the_port_the_site_is_reached_on(app, factory, teacher):

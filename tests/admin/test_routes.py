@@ -10,8 +10,9 @@ import secrets
 
 import pytest
 
-from tests.conftest import sign_in
-from tests.staff_admin.helpers import answers_by_role, set_pictures, staff_client
+from tests.conftest import sign_in, staff_client
+from tests.auth.helpers import set_pictures
+from tests.admin.helpers import answers_by_role
 from workshop.auth.tablet_models import TabletDevice
 from workshop.extensions import db
 from workshop.models import Role, digest

@@ -8,8 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import recorded_queries
-from tests.staff_admin.helpers import PASSWORD, any_token, staff_client, token_from
+from tests.conftest import PASSWORD, csrf_token, recorded_queries, staff_client
 from workshop.admin.report import bar_chart
 from workshop.csvsafe import safe_cell
 from workshop.extensions import db
@@ -26,14 +25,14 @@ def liisa(app, factory):
 
 def create_instructor(liisa, username="hodan", name="Hodan", language="so"):
     return liisa.post("/admin/instructors", data={
-        "csrf_token": any_token(liisa), "username": username, "display_name": name, "language": language,
+        "csrf_token": csrf_token(liisa), "username": username, "display_name": name, "language": language,
     })
 
 
 def sign_in_staff(app, username, password):
     client = app.test_client()
     response = client.post("/staff/sign-in", data={
-        "username": username, "password": password, "csrf_token": token_from(client, "/staff/sign-in"),
+        "username": username, "password": password, "csrf_token": csrf_token(client, "/staff/sign-in"),
     })
     return client, response
 
@@ -65,7 +64,7 @@ def test_create_instructor_validates_and_never_500s(app, liisa, factory):
         ({"username": "newone", "display_name": "X", "language": "xx"}, "Please choose a language from the list."),
         ({"username": "x" * 500, "display_name": "X" * 500, "language": "so"}, "3 to 40"),
     ]:
-        response = liisa.post("/admin/instructors", data={"csrf_token": any_token(liisa), **data})
+        response = liisa.post("/admin/instructors", data={"csrf_token": csrf_token(liisa), **data})
         assert response.status_code == 200, data
         assert message in response.get_data(as_text=True), data
     assert liisa.post("/admin/instructors", data={"username": "nocsrf", "display_name": "X"}).status_code == 400
@@ -75,7 +74,7 @@ def test_reset_password_shows_a_new_one_once_and_ends_her_sessions(app, liisa, f
     uid = factory.staff("deeqa")
     deeqa = staff_client(app, "deeqa")
     assert deeqa.get("/teach/").status_code == 200
-    response = liisa.post(f"/admin/instructors/{uid}/password", data={"csrf_token": any_token(liisa)})
+    response = liisa.post(f"/admin/instructors/{uid}/password", data={"csrf_token": csrf_token(liisa)})
     password = PASSWORD_RE.search(response.get_data(as_text=True)).group(1)
     assert deeqa.get("/teach/").status_code == 302  # her old session ended
     assert sign_in_staff(app, "deeqa", PASSWORD)[1].status_code == 200  # the old password is refused
@@ -85,13 +84,13 @@ def test_reset_password_shows_a_new_one_once_and_ends_her_sessions(app, liisa, f
 def test_deactivated_instructor_cannot_sign_in_until_reactivated(app, liisa, factory):
     uid = factory.staff("deeqa")
     deeqa = staff_client(app, "deeqa")
-    response = liisa.post(f"/admin/instructors/{uid}/active", data={"csrf_token": any_token(liisa), "active": "0"})
+    response = liisa.post(f"/admin/instructors/{uid}/active", data={"csrf_token": csrf_token(liisa), "active": "0"})
     assert response.status_code == 303
     assert deeqa.get("/teach/").status_code == 302
     client, response = sign_in_staff(app, "deeqa", PASSWORD)
     assert response.status_code == 200 and "not right" in response.get_data(as_text=True)
     assert "deactivated" in liisa.get(f"/admin/instructors/{uid}").get_data(as_text=True)
-    liisa.post(f"/admin/instructors/{uid}/active", data={"csrf_token": any_token(liisa), "active": "1"})
+    liisa.post(f"/admin/instructors/{uid}/active", data={"csrf_token": csrf_token(liisa), "active": "1"})
     assert sign_in_staff(app, "deeqa", PASSWORD)[1].status_code == 303
 
 
@@ -100,11 +99,11 @@ def test_account_actions_only_touch_instructors(app, liisa, factory):
         liisa_id = db.session.scalar(db.select(User.id).where(User.username == "liisa"))
     learner, _code, _ = factory.learner(factory.workshop())
     for target in (liisa_id, learner, 9999):
-        assert liisa.post(f"/admin/instructors/{target}/active", data={"csrf_token": any_token(liisa), "active": "0"}).status_code == 404
-        assert liisa.post(f"/admin/instructors/{target}/password", data={"csrf_token": any_token(liisa)}).status_code == 404
+        assert liisa.post(f"/admin/instructors/{target}/active", data={"csrf_token": csrf_token(liisa), "active": "0"}).status_code == 404
+        assert liisa.post(f"/admin/instructors/{target}/password", data={"csrf_token": csrf_token(liisa)}).status_code == 404
         assert liisa.get(f"/admin/instructors/{target}").status_code == 404
     uid = factory.staff("deeqa")
-    assert liisa.post(f"/admin/instructors/{uid}/active", data={"csrf_token": any_token(liisa), "active": "maybe"}).status_code == 400
+    assert liisa.post(f"/admin/instructors/{uid}/active", data={"csrf_token": csrf_token(liisa), "active": "maybe"}).status_code == 400
 
 
 # --- groups ----------------------------------------------------------------------------------
@@ -118,7 +117,7 @@ def test_all_groups_with_instructors_and_sizes_and_assigning_instructors(app, li
     html = liisa.get("/admin/").get_data(as_text=True)
     assert "Somali group" in html and "Arabic group" in html and "Deeqa" in html and "No instructor" in html
     assert re.search(r'<td class="num">3</td>', html)
-    response = liisa.post(f"/admin/groups/{arabic}", data={"csrf_token": any_token(liisa), "instructors": [str(rasha), str(deeqa)]})
+    response = liisa.post(f"/admin/groups/{arabic}", data={"csrf_token": csrf_token(liisa), "instructors": [str(rasha), str(deeqa)]})
     assert response.status_code == 303
     with app.app_context():
         assert {u.username for u in db.session.get(Workshop, arabic).instructors} == {"deeqa", "rasha"}
@@ -127,11 +126,11 @@ def test_all_groups_with_instructors_and_sizes_and_assigning_instructors(app, li
     assert rasha_client.get(f"/teach/groups/{somali}").status_code == 404
     # a learner or an unknown id is not an instructor
     learner, _c, _t = factory.learner(somali)
-    assert liisa.post(f"/admin/groups/{arabic}", data={"csrf_token": any_token(liisa), "instructors": [str(learner)]}).status_code == 400
-    assert liisa.post(f"/admin/groups/{arabic}", data={"csrf_token": any_token(liisa), "instructors": ["99999"]}).status_code == 400
+    assert liisa.post(f"/admin/groups/{arabic}", data={"csrf_token": csrf_token(liisa), "instructors": [str(learner)]}).status_code == 400
+    assert liisa.post(f"/admin/groups/{arabic}", data={"csrf_token": csrf_token(liisa), "instructors": ["99999"]}).status_code == 400
     assert liisa.get("/admin/groups/99999").status_code == 404
     # removing every instructor is allowed
-    liisa.post(f"/admin/groups/{arabic}", data={"csrf_token": any_token(liisa)})
+    liisa.post(f"/admin/groups/{arabic}", data={"csrf_token": csrf_token(liisa)})
     with app.app_context():
         assert db.session.get(Workshop, arabic).instructors == []
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import csrf_token
-from tests.staff_admin.helpers import CHOSEN_RE, any_token, set_pictures, set_up_tablet, staff_client, tap
+from tests.conftest import csrf_token, staff_client
+from tests.auth.helpers import CHOSEN_RE, set_pictures, set_up_tablet, tap
 from workshop.auth.tablet_models import (
     PICTURES, PicturePassword, TabletDevice, check_picture_password, set_picture_password, valid_pictures,
 )
@@ -86,14 +86,14 @@ def test_a_forged_or_removed_device_cookie_is_refused(app, room):
     deeqa = staff_client(app, "deeqa")
     with app.app_context():
         device_id = db.session.scalar(db.select(TabletDevice.id))
-    response = deeqa.post(f"/tablet/setup/{room['somali']}/devices/{device_id}/remove", data={"csrf_token": any_token(deeqa)})
+    response = deeqa.post(f"/tablet/setup/{room['somali']}/devices/{device_id}/remove", data={"csrf_token": csrf_token(deeqa)})
     assert response.status_code == 303
     assert tablet.get("/tablet/").status_code == 403
 
 
 def test_device_token_is_stored_hashed_and_the_cookie_is_httponly(app, room):
     deeqa = staff_client(app, "deeqa")
-    response = deeqa.post(f"/tablet/setup/{room['somali']}", data={"csrf_token": any_token(deeqa)})
+    response = deeqa.post(f"/tablet/setup/{room['somali']}", data={"csrf_token": csrf_token(deeqa)})
     header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("askel_tablet="))
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Max-Age=" in header
     value = header.split(";")[0].split("=", 1)[1]
@@ -107,7 +107,7 @@ def test_set_up_needs_csrf_and_her_own_group(app, room):
     deeqa = staff_client(app, "deeqa")
     assert deeqa.post(f"/tablet/setup/{room['somali']}").status_code == 400
     assert deeqa.get(f"/tablet/setup/{room['arabic']}").status_code == 404
-    assert deeqa.post(f"/tablet/setup/{room['arabic']}", data={"csrf_token": any_token(deeqa)}).status_code == 404
+    assert deeqa.post(f"/tablet/setup/{room['arabic']}", data={"csrf_token": csrf_token(deeqa)}).status_code == 404
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(TabletDevice.id))) == 0
 
@@ -129,7 +129,7 @@ def test_learner_signs_in_with_her_three_pictures_not_remembered(app, room):
     assert tablet.get_cookie("remember_token") is None
     assert tablet.get("/home").status_code == 200
     # signing out on the tablet brings the names back for the next learner
-    response = tablet.post("/sign-out", data={"csrf_token": any_token(tablet)})
+    response = tablet.post("/sign-out", data={"csrf_token": csrf_token(tablet)})
     assert response.headers["Location"].endswith("/tablet/")
     assert tablet.get("/home").status_code == 302
 
@@ -137,7 +137,7 @@ def test_learner_signs_in_with_her_three_pictures_not_remembered(app, room):
 def test_each_tap_carries_a_signed_list_that_cannot_be_forged(app, room):
     tablet = set_up_tablet(app, "deeqa", room["somali"])
     path = f"/tablet/learners/{room['amina']}"
-    token = any_token(tablet)
+    token = csrf_token(tablet)
     first = tablet.post(path, data={"csrf_token": token, "chosen": "", "picture": "2"})
     chosen = CHOSEN_RE.search(first.get_data(as_text=True)).group(1)
     from flask_babel import force_locale, gettext
@@ -172,7 +172,7 @@ def test_wrong_pictures_give_a_clear_message_in_the_groups_language(app, room):
 def test_a_device_of_group_a_cannot_sign_in_a_learner_of_group_b(app, room):
     tablet = set_up_tablet(app, "deeqa", room["somali"])
     assert tablet.get(f"/tablet/learners/{room['layla']}").status_code == 404
-    token = any_token(tablet)
+    token = csrf_token(tablet)
     for picture in (1, 1, 1):
         response = tablet.post(f"/tablet/learners/{room['layla']}", data={"csrf_token": token, "picture": str(picture)})
         assert response.status_code == 404
@@ -202,7 +202,7 @@ def test_intermediate_taps_and_right_answers_do_not_use_up_the_limit(app, room):
     tablet = set_up_tablet(app, "deeqa", room["somali"])
     for _ in range(12):
         assert tap(tablet, room["amina"], [2, 7, 0]).status_code == 303
-        tablet.post("/sign-out", data={"csrf_token": any_token(tablet)})
+        tablet.post("/sign-out", data={"csrf_token": csrf_token(tablet)})
 
 
 def test_the_learner_limit_holds_on_every_tablet_of_the_group(app, room, factory):
@@ -229,7 +229,7 @@ def test_group_limit_across_learners_and_the_instructor_allows_again(app, room, 
     page = deeqa.get(f"/tablet/setup/{room['somali']}").get_data(as_text=True)
     assert "Picture sign-in is paused for this group" in page
     response = deeqa.post(f"/tablet/setup/{room['somali']}",
-                          data={"csrf_token": any_token(deeqa), "allow_pictures": "1"})
+                          data={"csrf_token": csrf_token(deeqa), "allow_pictures": "1"})
     assert response.status_code == 303
     assert "Picture sign-in is paused" not in deeqa.get(f"/tablet/setup/{room['somali']}").get_data(as_text=True)
     assert tap(tablet, learners[-1], [3, 3, 3]).status_code == 303
@@ -241,7 +241,7 @@ def test_new_pictures_may_be_tried_at_once(app, room):
         tap(tablet, room["amina"], [0, 0, 0])
     deeqa = staff_client(app, "deeqa")
     deeqa.post(f"/tablet/pictures/{room['amina']}", data={
-        "csrf_token": any_token(deeqa), "picture1": "4", "picture2": "4", "picture3": "4"})
+        "csrf_token": csrf_token(deeqa), "picture1": "4", "picture2": "4", "picture3": "4"})
     assert tap(tablet, room["amina"], [4, 4, 4]).status_code == 303
 
 
@@ -267,9 +267,9 @@ def test_deactivated_learner_is_not_listed(app, room):
 def test_instructor_sets_and_resets_pictures(app, room):
     deeqa = staff_client(app, "deeqa")
     path = f"/tablet/pictures/{room['amina']}"
-    response = deeqa.post(path, data={"csrf_token": any_token(deeqa), "picture1": "5", "picture2": "11"})
+    response = deeqa.post(path, data={"csrf_token": csrf_token(deeqa), "picture1": "5", "picture2": "11"})
     assert response.status_code == 200 and "Please choose a picture." in response.get_data(as_text=True)
-    response = deeqa.post(path, data={"csrf_token": any_token(deeqa), "picture1": "5", "picture2": "11", "picture3": "4"})
+    response = deeqa.post(path, data={"csrf_token": csrf_token(deeqa), "picture1": "5", "picture2": "11", "picture3": "4"})
     html = response.get_data(as_text=True)
     assert "Saved" in html and "Star" in html and "Moon" in html and "House" in html
     tablet = set_up_tablet(app, "deeqa", room["somali"])
@@ -280,8 +280,8 @@ def test_instructor_sets_and_resets_pictures(app, room):
 def test_random_pictures_and_bad_values_give_no_500(app, room):
     deeqa = staff_client(app, "deeqa")
     path = f"/tablet/pictures/{room['amina']}"
-    assert "Saved" in deeqa.post(path, data={"csrf_token": any_token(deeqa), "random": "1"}).get_data(as_text=True)
-    response = deeqa.post(path, data={"csrf_token": any_token(deeqa), "picture1": "99", "picture2": "x", "picture3": "-1"})
+    assert "Saved" in deeqa.post(path, data={"csrf_token": csrf_token(deeqa), "random": "1"}).get_data(as_text=True)
+    response = deeqa.post(path, data={"csrf_token": csrf_token(deeqa), "picture1": "99", "picture2": "x", "picture3": "-1"})
     assert response.status_code == 200 and "Please choose a picture." in response.get_data(as_text=True)
 
 
@@ -306,8 +306,8 @@ def test_saving_her_first_pictures_does_not_speak_of_old_ones(app, factory):
     hodan, _code, _ = factory.learner(wid, name="Hodan")
     client = staff_client(app, "deeqa")
     url = f"/tablet/pictures/{hodan}"
-    first = client.post(url, data={"csrf_token": any_token(client), "picture1": "2", "picture2": "7", "picture3": "0"})
+    first = client.post(url, data={"csrf_token": csrf_token(client), "picture1": "2", "picture2": "7", "picture3": "0"})
     assert "Saved." in first.get_data(as_text=True)
     assert "Her old pictures no longer work." not in first.get_data(as_text=True)
-    again = client.post(url, data={"csrf_token": any_token(client), "picture1": "1", "picture2": "1", "picture3": "1"})
+    again = client.post(url, data={"csrf_token": csrf_token(client), "picture1": "1", "picture2": "1", "picture3": "1"})
     assert "Her old pictures no longer work." in again.get_data(as_text=True)

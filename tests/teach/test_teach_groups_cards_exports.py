@@ -7,8 +7,8 @@ import json
 import re
 
 from tests.conftest import CSRF_RE, csrf_token, sign_in
-from tests.staff.helpers import ask_help, catalogue, enrollment_of, event, progress
-from tests.staff.qr import decode
+from tests.teach.helpers import ask_help, catalogue, enrollment_of, event, progress
+from tests.teach.qr import decode
 from workshop.extensions import db
 from workshop.models import Assignment, HelpRequest, InstructorNote, StepEvent, User, Workshop
 
@@ -170,11 +170,6 @@ def test_the_cards_page_renews_nothing_until_she_chooses_whom_and_confirms(app, 
     assert after[0] != before[0] and after[1] == before[1]  # only Amina's card and devices ended
     assert sign_in(app.test_client(), bilan_code).status_code == 303
     assert sign_in(app.test_client(), amina_code).status_code != 303
-
-
-def test_print_stylesheet_puts_eight_cards_on_a_page():
-    css = open("static/css/staff.css").read()
-    assert "@page { size: A4" in css and ".signin-card:nth-child(8n)" in css
 
 
 def test_class_progress_csv_is_excel_ready_and_safe(app, factory, teacher):

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.conftest import csrf_token, recorded_queries, sign_in
-from tests.staff.helpers import ask_help, catalogue, enrollment_of, event, progress
+from tests.teach.helpers import ask_help, catalogue, enrollment_of, event, progress
 from workshop.curriculum.model import Practice
 from workshop.extensions import db
 from workshop.models import Enrollment

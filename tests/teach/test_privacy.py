@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import Factory, csrf_token, sign_in
-from tests.staff.conftest import staff_client
+from tests.conftest import csrf_token, Factory, sign_in, staff_client
 from workshop import create_app
 from workshop.auth.tablet_models import set_picture_password
 from workshop.extensions import db

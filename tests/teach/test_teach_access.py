@@ -10,8 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import sign_in
-from tests.staff.conftest import staff_client
+from tests.conftest import sign_in, staff_client
 from workshop.extensions import db
 from workshop.models import HelpRequest, Role, utcnow
 

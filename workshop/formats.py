@@ -1,0 +1,201 @@
+"""The one way money, dates and times are written, in every language.
+
+Everything a learner reads inside a Finnish service (amounts, due dates, times of a message) is
+written as that service writes it, in Finnish conventions, whatever the interface language:
+`1 245,80 €`, `5.3.2026`, `13.00`. Dates in the interface itself (a group's dates, when a learner
+was last seen) follow the reader's locale.
+
+Each value is isolated in its own direction, so inside Arabic text an amount keeps its euro sign
+after the number and a date keeps its order: in HTML as `<bdi dir="ltr">` (the `*_html` forms, the
+Jinja filters), in plain text (an <option>, an alt text, a flashed message) between the Unicode
+isolates LRI … PDI. Babel does the formatting; nothing here builds a number by hand.
+"""
+from __future__ import annotations
+
+import re
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_date, format_datetime as _babel_datetime
+from babel.numbers import format_currency
+from markupsafe import Markup
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+FINNISH = "fi_FI"
+LRI, PDI = "\u2066", "\u2069"
+# Marks Babel puts into some locales' dates (Arabic): the whole value is isolated instead.
+_MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"))
+
+
+def helsinki(moment: datetime) -> datetime:
+    """A moment in Helsinki time. A naive datetime is taken as UTC (how the database keeps it)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(HELSINKI)
+
+
+# ---- plain text, no isolation (form field values, pictures, the bank's own rules) ----------------
+
+def fi_money_plain(cents: int, sign: bool = False) -> str:
+    """1 245,80 € with no-break spaces; -23,45 €; +40,00 € when `sign` and positive."""
+    text = format_currency(Decimal(cents) / 100, "EUR", locale=FINNISH)
+    return "+" + text if sign and cents > 0 else text
+
+
+def fi_number_plain(cents: int) -> str:
+    """The amount as typed into a Finnish form: 1 245,80 (no euro sign, ordinary spaces)."""
+    return fi_money_plain(abs(cents)).replace("\u00a0€", "").replace("\u00a0", " ")
+
+
+def fi_date_plain(value: date | datetime | None) -> str:
+    """5.3.2026 (a datetime is first taken to Helsinki time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = helsinki(value).date()
+    return _babel_date(value, "d.M.yyyy", locale=FINNISH)
+
+
+def fi_time_plain(moment: datetime) -> str:
+    """13.00, Helsinki time."""
+    return _babel_datetime(helsinki(moment), "H.mm", locale=FINNISH)
+
+
+def fi_datetime_plain(moment: datetime, pattern: str = "d.M.yyyy H.mm") -> str:
+    """5.3.2026 13.00, Helsinki time (or another Finnish pattern, e.g. webmail's "d.M.yyyy 'klo' H.mm")."""
+    return _babel_datetime(helsinki(moment), pattern, locale=FINNISH)
+
+
+def local_date_plain(value: date | datetime, locale: str, pattern: str = "short") -> str:
+    if isinstance(value, datetime):
+        value = helsinki(value).date()
+    return _babel_date(value, pattern, locale=locale).translate(_MARKS)
+
+
+def local_datetime_plain(moment: datetime, locale: str, pattern: str = "short") -> str:
+    return _babel_datetime(helsinki(moment), pattern, locale=locale).translate(_MARKS)
+
+
+# ---- isolated ------------------------------------------------------------------------------------
+
+def isolate(text: str) -> str:
+    """Plain text kept left to right inside right-to-left text (Unicode isolates). Left-to-right
+    text needs none, so Somali, Finnish and English text stays free of invisible characters."""
+    if not text:
+        return ""
+    return f"{LRI}{text}{PDI}" if _right_to_left() else text
+
+
+def _right_to_left() -> bool:
+    from flask import has_request_context
+
+    if not has_request_context():
+        return False
+    from .i18n import RTL
+
+    return _locale() in RTL
+
+
+def ltr_html(text: str, cls: str = "ltr") -> Markup:
+    return Markup('<bdi class="{}" dir="ltr">{}</bdi>').format(cls, text) if text else Markup("")
+
+
+def money_text(cents: int, sign: bool = False) -> str:
+    return isolate(fi_money_plain(cents, sign))
+
+
+def money(cents: int, sign: bool = False) -> Markup:
+    return ltr_html(fi_money_plain(cents, sign), "ltr money")
+
+
+def fi_date_text(value) -> str:
+    return isolate(fi_date_plain(value))
+
+
+def fi_date(value) -> Markup:
+    return ltr_html(fi_date_plain(value), "ltr date")
+
+
+def fi_time(moment: datetime) -> Markup:
+    return ltr_html(fi_time_plain(moment), "ltr time")
+
+
+def fi_datetime(moment: datetime, pattern: str = "d.M.yyyy H.mm") -> Markup:
+    return ltr_html(fi_datetime_plain(moment, pattern), "ltr time")
+
+
+def _locale() -> str:
+    from .i18n import current_locale
+
+    return current_locale()
+
+
+def local_date(value, pattern: str = "short") -> Markup:
+    """A date in the interface, in the reader's locale, isolated."""
+    return ltr_html(local_date_plain(value, _locale(), pattern), "ltr date") if value else Markup("")
+
+
+def local_date_text(value, pattern: str = "short") -> str:
+    return isolate(local_date_plain(value, _locale(), pattern)) if value else ""
+
+
+def local_datetime(moment, pattern: str = "short") -> Markup:
+    return ltr_html(local_datetime_plain(moment, _locale(), pattern), "ltr time") if moment else Markup("")
+
+
+def local_datetime_text(moment, pattern: str = "short") -> str:
+    return isolate(local_datetime_plain(moment, _locale(), pattern)) if moment else ""
+
+
+FILTERS = {
+    "money": money, "money_text": money_text, "fi_date": fi_date, "fi_date_text": fi_date_text,
+    "fi_time": fi_time, "fi_datetime": fi_datetime, "local_date": local_date, "local_date_text": local_date_text,
+    "local_datetime": local_datetime, "local_datetime_text": local_datetime_text, "isolate": isolate,
+    # for pictures (SVG) and form fields, where no markup may go
+    "fi_money_plain": fi_money_plain, "fi_date_plain": fi_date_plain, "fi_number_plain": fi_number_plain,
+}
+
+
+def init_app(app) -> None:
+    """Every helper as a Jinja filter and a global, so templates never format a value themselves."""
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals.update(FILTERS)
+
+
+# ---- Finnish inside Arabic -------------------------------------------------------------------------
+
+_LATIN = "A-Za-z\u00c0-\u024f"
+# A run that must read left to right inside right-to-left text: Finnish words, an amount, a web
+# address, a date; from its first letter or digit (or the sign before a digit) to its last letter,
+# digit or euro sign, across the spaces and punctuation between them.
+_LTR_RUN = re.compile(
+    rf"(?:[+\-\u2212]?[0-9]|[{_LATIN}€])"
+    rf"(?:[{_LATIN}0-9€%.,:;/'’()\-+\u2212@_&=?#\s\u00a0]*[{_LATIN}0-9€%])?"
+)
+
+
+_EURO_AFTER = re.compile(r"(\d) €")
+
+
+def isolate_ltr_runs(text: str) -> str:
+    """Each left-to-right run of a right-to-left text between Unicode isolates, so it reads left to
+    right and cannot pull its neighbours with it: '"Lähikauppa Omena -23,45 €"' keeps its euro sign
+    after the number, a Finnish label keeps its count beside its Arabic noun."""
+    if not text or LRI in text:
+        return text
+
+    def one(match: re.Match) -> str:
+        run = _balanced(match.group(0))
+        whole = _EURO_AFTER.sub("\\1\u00a0€", run)  # an amount is never broken between its lines
+        return f"{LRI}{whole}{PDI}" + match.group(0)[len(run):]
+
+    return _LTR_RUN.sub(one, text)
+
+
+def _balanced(run: str) -> str:
+    """A run ends before a closing bracket it did not open (the bracket belongs to the sentence)."""
+    if run.count(")") > run.count("("):
+        run = run[: run.rfind(")")].rstrip()
+    return run
