@@ -21,7 +21,7 @@ def said(app, locale: str, message: str, **values) -> str:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_pictures_speak_her_language_on_a_finnish_tablet(app, factory, live_server, browser, javascript):
-    from tests.staff_admin.helpers import set_pictures
+    from tests.auth.helpers import set_pictures
 
     deeqa = factory.staff("deeqa")
     somali = factory.workshop("so", name="Somali group", instructor=deeqa)
