@@ -140,10 +140,10 @@ def test_each_tap_carries_a_signed_list_that_cannot_be_forged(app, room):
     token = csrf_token(tablet)
     first = tablet.post(path, data={"csrf_token": token, "chosen": "", "picture": "2"})
     chosen = CHOSEN_RE.search(first.get_data(as_text=True)).group(1)
-    from flask_babel import force_locale, gettext
+    from flask_babel import force_locale, gettext, ngettext
 
     with app.test_request_context(), force_locale("so"):  # the tablet speaks the group's language
-        one_of_three = gettext("%(done)s of %(total)s pictures", done=1, total=3)
+        one_of_three = ngettext("%(done)s of %(num)s picture", "%(done)s of %(num)s pictures", 3, done=1)
         again = gettext("Something went wrong. Please tap your three pictures again.")
     assert chosen and one_of_three in first.get_data(as_text=True)
     # a hand-made list of two pictures is not accepted
