@@ -164,6 +164,10 @@ def test_time_spent_is_the_same_on_the_learner_page_and_in_the_month_table(app, 
     in_month = months.first.locator("td").nth(1).inner_text()
     # 8.5 minutes, a break counted as 5 (MAX_GAP), 1 more: 14.5, counted once (not 2 + 2 + 2 + 5 + 1 = 12)
     assert total == in_month == "14 minutes"
+    # a learner who has not answered anything yet: "0 minutes", not a bare 0
+    other, _code, _ = factory.learner(wid, name="Amina")
+    page.goto(f"{live_server}/teach/groups/{wid}/learners/{other}")
+    assert page.locator("dl.facts div", has=page.locator("dt", has_text="Time spent")).locator("dd").inner_text() == "0 minutes"
     context.close()
 
 

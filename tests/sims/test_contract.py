@@ -3,6 +3,7 @@ package that breaks it and says what is missing, checks only read, seeding survi
 at once, and export/delete reach every table the service keeps."""
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from pathlib import Path
@@ -131,6 +132,23 @@ def test_export_and_delete_reach_every_table_and_only_hers(app, factory):
             assert not any(sim.export(amina).values()), name
             # another learner's sandbox is untouched, and her export is every row she has
             assert sum(len(rows) for rows in sim.export(bilan).values()) == total_theirs > 0, name
+
+
+UNSCOPED = re.compile(r"\b(?:db|sa)\.(?:select|update|delete)\(|\.session\.get\(|\.query\b")
+
+
+def test_every_query_of_a_service_goes_through_the_scoping_helper(app):
+    """A service's own code never selects, updates, deletes or gets a row but through contract.owned*
+    (which filter on her id): a forgotten filter cannot be written, rather than only tested for."""
+    found = []
+    for sim in app.extensions["askel_sims"].values():
+        for path in sorted(sim.package_dir.rglob("*.py")):
+            if "migrations" in path.relative_to(sim.package_dir).parts:
+                continue
+            for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+                if UNSCOPED.search(line):
+                    found.append(f"{path.relative_to(sim.package_dir.parent)}:{n}: {line.strip()}")
+    assert found == []
 
 
 def _package(root: Path, name: str, init: str) -> None:

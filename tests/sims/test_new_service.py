@@ -3,8 +3,9 @@
 The test writes a throw-away service, "tryout", as the next developer would: a package with one route,
 one table with its migration, one template, one CSS file, one task check, and one lesson that opens
 it. Discovery scans a temporary folder besides workshop/sims/ (the package's parent is the only thing
-the test chooses). Then it proves the service is served, authorised, migrated, checked, exported,
-deleted and backed up, and that the files it wrote are the only ones that changed anywhere.
+the test chooses). Then it proves the service is served, authorised, migrated, checked (and shown
+done with help in the class view), exported, deleted and backed up, and that the files it wrote are
+the only ones that changed anywhere.
 """
 from __future__ import annotations
 
@@ -223,6 +224,9 @@ def test_a_new_service_is_a_package_and_a_lesson(new_service):
     key = re.search(r'name="key" value="([^"]+)"', page).group(1)
     check = learner.post(STEP, data={"csrf_token": csrf_token(learner, STEP), "key": key})
     assert check.status_code == 200 and "Write a note." in check.get_data(as_text=True)
+    # she asks for help on the step first, so the class view says she did it with help
+    assert learner.post("/help", data={"csrf_token": csrf_token(learner, STEP), "course": "tryout",
+                                       "lesson": "01-note", "step": "practice-note"}).status_code in (200, 303)
     saved = learner.post(f"/practice/{NAME}/", data={"csrf_token": csrf_token(learner, f"/practice/{NAME}/"),
                                                      "text": "Zqx-tryout-note"})
     assert saved.status_code == 303
@@ -231,6 +235,8 @@ def test_a_new_service_is_a_package_and_a_lesson(new_service):
     check = learner.post(STEP, data={"csrf_token": csrf_token(learner, STEP), "key": key})
     assert check.status_code == 303 and check.headers["Location"].endswith("answered=task")
     assert sim.checks == {"tryout.wrote_note": TASKS["tryout.wrote_note"]}
+    progress = deeqa.get(f"/teach/groups/{wid}/progress.csv").get_data(as_text=True)
+    assert "Write a note" in progress and "(with help)" in progress.splitlines()[1]  # done with help
 
     # exported: her file holds what the new service keeps
     data = deeqa.get(f"/teach/groups/{wid}/learners/{amina}/data.json").get_json()

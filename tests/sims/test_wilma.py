@@ -12,7 +12,6 @@ from workshop.curriculum import TASKS
 from workshop.extensions import db
 from workshop.models import User
 from workshop.sims.wilma import rules
-from workshop.sims.wilma.views import notice_days
 from workshop.sims.wilma.models import (
     WilmaApplication, WilmaFormAnswer, WilmaMark, WilmaMessage, WilmaState, WilmaThread,
 )
@@ -54,22 +53,22 @@ def check(app, uid, name):
         return TASKS[name](db.session.get(User, uid))
 
 
-# ---- the before-noon rule, with the clock fixed -------------------------------------------------
+# ---- the same-day rule (Helsinki's guidance), with the clock fixed --------------------------------
 
-def test_notice_sent_at_11_59_covers_today():
-    sent = datetime(2026, 3, 10, 11, 59, tzinfo=rules.HELSINKI)  # a Tuesday
-    assert rules.first_absence_day(sent) == date(2026, 3, 10)
-
-
-def test_notice_sent_at_12_00_starts_tomorrow():
-    sent = datetime(2026, 3, 10, 12, 0, tzinfo=rules.HELSINKI)
-    assert rules.first_absence_day(sent) == date(2026, 3, 11)
+@pytest.mark.parametrize("hour", [(7, 30), (11, 59), (12, 0), (18, 45)])
+def test_a_notice_covers_the_day_it_is_sent_at_any_hour(hour):
+    sent = datetime(2026, 3, 10, *hour, tzinfo=rules.HELSINKI)  # a Tuesday
+    assert rules.notice_day(sent) == date(2026, 3, 10)
 
 
 def test_the_rule_uses_helsinki_time_for_utc_moments():
-    # 09:59 UTC is 11:59 in Helsinki in winter (UTC+2); 10:00 UTC is 12:00.
-    assert rules.first_absence_day(datetime(2026, 1, 13, 9, 59)) == date(2026, 1, 13)
-    assert rules.first_absence_day(datetime(2026, 1, 13, 10, 0)) == date(2026, 1, 13 + 1)
+    # 21:59 UTC is 23:59 in Helsinki in winter (UTC+2): still Tuesday; 22:00 UTC is Wednesday 00:00.
+    assert rules.notice_day(datetime(2026, 1, 13, 21, 59)) == date(2026, 1, 13)
+    assert rules.notice_day(datetime(2026, 1, 13, 22, 0)) == date(2026, 1, 14)
+
+
+def test_a_notice_sent_at_the_weekend_is_for_monday():
+    assert rules.notice_day(datetime(2026, 3, 14, 10, 0, tzinfo=rules.HELSINKI)) == date(2026, 3, 16)
 
 
 def test_school_days_skip_the_weekend():
@@ -79,41 +78,45 @@ def test_school_days_skip_the_weekend():
     assert rules.school_days_before(date(2026, 3, 16), 1) == friday
 
 
-@pytest.mark.parametrize("clock,first", [((11, 59), "2026-03-10"), ((12, 0), "2026-03-11")])
-def test_notify_form_follows_the_rule_at_the_boundary(app, factory, monkeypatch, clock, first):
+@pytest.mark.parametrize("clock", [(9, 0), (13, 0)])
+def test_notify_form_is_for_today_in_the_morning_and_the_afternoon(app, factory, monkeypatch, clock):
+    """Issue 13, item 11: no noon cut-off any more. Sent at 13:00 it still covers today."""
     monkeypatch.setattr(rules, "now", lambda: datetime(2026, 3, 10, *clock, tzinfo=rules.HELSINKI))
     client, uid = learner(app, factory)
     html = client.get(BASE + "/marks/notify").get_data(as_text=True)
-    days = re.findall(r'name="start" value="([0-9-]+)"', html)
-    assert days[0] == first and len(days) == 5
-    # sending today's date after noon is refused with the reason; before noon it is taken
+    assert "10.3.2026" in html and "12:00" not in html
+    assert "Do not describe the illness" in html and "more than three days" in html
+    assert 'name="start"' not in html and 'name="count"' not in html  # the day is today, not chosen
     response = client.post(BASE + "/marks/notify", data={
-        "csrf_token": csrf_token(client), "child": "yusuf", "start": "2026-03-10", "count": "2", "reason": "illness"})
+        "csrf_token": csrf_token(client), "child": "yusuf", "reason": "illness"})
+    assert response.status_code == 303
     with app.app_context():
-        days_saved = sorted(m.day.isoformat() for m in db.session.scalars(
-            db.select(WilmaMark).where(WilmaMark.learner_id == uid, WilmaMark.kind == "notice")))
-    if clock == (11, 59):
-        assert response.status_code == 303
-        assert days_saved == ["2026-03-10", "2026-03-11"]
-        assert check(app, uid, "wilma.notified_absence").done
-    else:
-        assert response.status_code == 422
-        assert "After 12:00" in response.get_data(as_text=True)
-        assert days_saved == []
-        assert not check(app, uid, "wilma.notified_absence").done
+        days_saved = [m.day.isoformat() for m in db.session.scalars(
+            db.select(WilmaMark).where(WilmaMark.learner_id == uid, WilmaMark.kind == "notice"))]
+    assert days_saved == ["2026-03-10"]
+    assert check(app, uid, "wilma.notified_absence").done
+
+
+def test_a_notice_without_a_reason_is_refused_and_not_saved(app, factory, monkeypatch):
+    monkeypatch.setattr(rules, "now", lambda: datetime(2026, 3, 10, 9, 0, tzinfo=rules.HELSINKI))
+    client, uid = learner(app, factory)
+    response = client.post(BASE + "/marks/notify", data={"csrf_token": csrf_token(client), "child": "yusuf"})
+    assert response.status_code == 422
+    assert not check(app, uid, "wilma.notified_absence").done
 
 
 def test_one_entry_a_day(app, factory, monkeypatch):
-    monkeypatch.setattr(rules, "now", lambda: datetime(2026, 3, 10, 9, 0, tzinfo=rules.HELSINKI))
+    moment = {"now": datetime(2026, 3, 10, 9, 0, tzinfo=rules.HELSINKI)}
+    monkeypatch.setattr(rules, "now", lambda: moment["now"])
     client, uid = learner(app, factory)
-    for count in ("2", "3"):
+    for now in (datetime(2026, 3, 10, 9, 0), datetime(2026, 3, 10, 15, 0), datetime(2026, 3, 11, 8, 0)):
+        moment["now"] = now.replace(tzinfo=rules.HELSINKI)  # sick two days: a notice each morning
         assert client.post(BASE + "/marks/notify", data={
-            "csrf_token": csrf_token(client), "child": "maryam", "start": "2026-03-10", "count": count,
-            "reason": "illness"}).status_code == 303
+            "csrf_token": csrf_token(client), "child": "maryam", "reason": "illness"}).status_code == 303
     with app.app_context():
         days = [m.day for m in db.session.scalars(db.select(WilmaMark).where(
             WilmaMark.learner_id == uid, WilmaMark.kind == "notice"))]
-    assert sorted(days) == [date(2026, 3, 10), date(2026, 3, 11), date(2026, 3, 12)]
+    assert sorted(days) == [date(2026, 3, 10), date(2026, 3, 11)]
 
 
 # ---- pages ----------------------------------------------------------------------------------------
@@ -281,9 +284,8 @@ def test_every_route_with_another_learners_ids_is_404_and_changes_nothing(app, f
         for path in PAGES:
             assert str(thread_id) not in re.findall(r"/messages/(\d+)", intruder.get(BASE + path).get_data(as_text=True))
         # a notice, a request, a form and a new message of the intruder land in her own sandbox only
-        start = notice_days(rules.now())[0].isoformat()
-        assert intruder.post(BASE + "/marks/notify", data={"csrf_token": csrf, "child": "yusuf", "count": "1",
-                                                           "reason": "illness", "start": start}).status_code == 303
+        assert intruder.post(BASE + "/marks/notify", data={"csrf_token": csrf, "child": "yusuf",
+                                                           "reason": "illness"}).status_code == 303
         intruder.post(BASE + "/forms/trip-permission", data={"csrf_token": csrf, "permission": "yes"})
         intruder.post(BASE + "/messages/new", data={"csrf_token": csrf, "child": "yusuf", "person": "virtanen",
                                                     "subject": "x", "body": "y"})
@@ -317,7 +319,7 @@ def test_labels_and_reasons_are_as_current_wilma_guides_show_them(app, factory, 
     assert 'lang="fi">Terveydelliset syyt<' in html and 'value="doctor"' not in html
     assert "Lääkärikäynti" not in html
     response = client.post(BASE + "/marks/notify", data={
-        "csrf_token": csrf_token(client), "child": "yusuf", "start": "2026-03-10", "count": "1", "reason": "doctor"})
+        "csrf_token": csrf_token(client), "child": "yusuf", "reason": "doctor"})
     assert response.status_code == 422
     assert "Selvittämätön poissaolo" in client.get(BASE + "/marks").get_data(as_text=True)
     applications = client.get(BASE + "/applications").get_data(as_text=True)

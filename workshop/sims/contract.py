@@ -15,24 +15,26 @@ A service is a package `workshop/sims/<name>/` whose `__init__.py` holds one `Si
 - its Alembic revisions are in the package's `migrations/`, one branch labelled with its name;
 - its task checks are registered as "<name>.<check>" (`workshop.curriculum.task`) from its own
   modules, and only read: a check never writes to the database (tests/sims/test_contract.py);
-- every query of its tables starts from `owned(model, learner)`, so no row is fetched by id alone.
+- every query of its tables starts from `owned(model, learner)` (`owned_update`, `owned_or_404`), so
+  no row is fetched or changed by id alone (tests/sims/test_contract.py reads the code for it).
 
 Everything outside the services (the export of her data, deleting her, the backup, the benchmark,
 the route tests) asks the registry, `current_app.extensions["askel_sims"]`, and never names a service.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import Blueprint
+from flask import Blueprint, abort
 from sqlalchemy.exc import IntegrityError
 
 from flask_babel import gettext as _
 
-from ..curriculum import TASKS, Result
+from ..curriculum import TASKS, Result, task
 from ..extensions import db
 
 
@@ -54,6 +56,19 @@ def owned(model, learner, *columns):
     (a User or her id), or only some `columns` of them (counts, sums). Add conditions with
     `.where(...)`; a sim never selects, gets or deletes one of its rows by id alone."""
     return db.select(*(columns or (model,))).where(model.learner_id == learner_id_of(learner))
+
+
+def owned_update(model, learner):
+    """A conditional UPDATE of her rows of `model` only (add `.where(...)` and `.values(...)`)."""
+    return db.update(model).where(model.learner_id == learner_id_of(learner))
+
+
+def owned_or_404(model, learner, row_id: int, *where):
+    """Her row of `model` with this id (and these conditions), or 404 whoever else's it is."""
+    row = db.session.scalars(owned(model, learner).where(model.id == row_id, *where)).first()
+    if row is None:
+        abort(404)
+    return row
 
 
 def sandbox(state_model, seed: Callable[[object], object], learner):
@@ -78,6 +93,21 @@ def sandbox(state_model, seed: Callable[[object], object], learner):
 def not_opened() -> Result:
     """What every service's task check answers before she has opened that practice at all."""
     return Result(False, _("First open the practice: press “Open the practice”."))
+
+
+def sandbox_check(name: str, state):
+    """Register the task check `name` ("<sim>.<check>") of a service whose sandbox is the table
+    `state`: before she has opened that practice it answers not_opened(); after, it calls
+    fn(learner, her state row). A check only reads (tests/sims/test_contract.py)."""
+    def register(fn):
+        @functools.wraps(fn)
+        def check(learner) -> Result:
+            row = db.session.get(state, learner.id)
+            return not_opened() if row is None else fn(learner, row)
+
+        return task(name)(check)
+
+    return register
 
 
 def _plain(value):

@@ -41,7 +41,8 @@ def ago(when):
 
 @bp.app_template_filter("minutes")
 def minutes_filter(value: int):
-    return format_timedelta(timedelta(minutes=value), threshold=10, granularity="minute") if value else "0"
+    """'14 minutes', and '0 minutes' rather than a bare 0, in the reader's language."""
+    return format_timedelta(timedelta(minutes=value or 0), threshold=10, granularity="minute")
 
 
 def visible_workshops():

@@ -7,14 +7,10 @@ from flask_babel import gettext as _
 from ...curriculum import Result, task
 from ... import formats
 from ...extensions import db
-from ..contract import not_opened, owned
+from ..contract import owned, sandbox_check
 from . import finance
 from .accounts import LIVE, message_data
 from .models import BankState, Bill, Message, Payment
-
-
-def _state(learner) -> BankState | None:
-    return db.session.get(BankState, learner.id)
 
 
 def _latest(learner_id: int, *where):
@@ -23,7 +19,7 @@ def _latest(learner_id: int, *where):
 
 @task("bank.signed_in")
 def signed_in(learner) -> Result:
-    state = _state(learner)
+    state = db.session.scalar(owned(BankState, learner))  # before she opened the bank too: how to sign in
     if state is not None and state.signed_in_at is not None:
         return Result(True)
     if state is not None and state.user_id_ok:
@@ -31,11 +27,8 @@ def signed_in(learner) -> Result:
     return Result(False, _("You have not signed in yet. Use the practice user id 12345678 and the PIN 1234."))
 
 
-@task("bank.checked_balance")
-def checked_balance(learner) -> Result:
-    state = _state(learner)
-    if state is None:
-        return not_opened()
+@sandbox_check("bank.checked_balance", BankState)
+def checked_balance(learner, state: BankState) -> Result:
     if state.checked_balance or state.opened_transaction:
         return Result(True)
     if state.signed_in_at is None:
@@ -88,18 +81,14 @@ def bill_hint(learner_id: int, bill: Bill, via: str | None = None) -> Result:
                            date=formats.fi_date_text(near.due), due=formats.fi_date_text(bill.due)) + " " + _cancel_how(near))
 
 
-@task("bank.paid_electricity_bill")
-def paid_electricity_bill(learner) -> Result:
-    if _state(learner) is None:
-        return not_opened()
+@sandbox_check("bank.paid_electricity_bill", BankState)
+def paid_electricity_bill(learner, _state: BankState) -> Result:
     bill = db.session.scalars(owned(Bill, learner.id).where(Bill.key == "electricity")).first()
     return bill_hint(learner.id, bill) if bill else Result(False, _("Start this practice again."))
 
 
-@task("bank.paid_by_barcode")
-def paid_by_barcode(learner) -> Result:
-    if _state(learner) is None:
-        return not_opened()
+@sandbox_check("bank.paid_by_barcode", BankState)
+def paid_by_barcode(learner, _state: BankState) -> Result:
     bills = db.session.scalars(owned(Bill, learner.id).where(Bill.kind == "paper").order_by(Bill.id)).all()
     results = [bill_hint(learner.id, bill, via="barcode") for bill in bills]
     if any(r.done for r in results):
@@ -113,10 +102,8 @@ def paid_by_barcode(learner) -> Result:
     return Result(False, _("You changed the details that the barcode filled in. Use the barcode again and do not change them."))
 
 
-@task("bank.approved_einvoice")
-def approved_einvoice(learner) -> Result:
-    if _state(learner) is None:
-        return not_opened()
+@sandbox_check("bank.approved_einvoice", BankState)
+def approved_einvoice(learner, _state: BankState) -> Result:
     bill = db.session.scalars(owned(Bill, learner.id).where(Bill.kind == "einvoice")).first()
     if bill is None:
         return Result(False, _("Start this practice again."))
@@ -131,12 +118,10 @@ def approved_einvoice(learner) -> Result:
     return Result(False, _("Open E-laskut in the practice bank and approve the phone bill."))
 
 
-@task("bank.reported_scam")
-def reported_scam(learner) -> Result:
+@sandbox_check("bank.reported_scam", BankState)
+def reported_scam(learner, _state: BankState) -> Result:
     """The two tricks of the first scam lesson, deleted without opening their links (a real phone
     has "Poista", never a "report a scam" button). Tricks that offer choices have their own tasks."""
-    if _state(learner) is None:
-        return not_opened()
     scams = [m for m in db.session.scalars(owned(Message, learner.id).where(Message.scam.is_(True))).all()
              if not message_data(m.key).get("actions")]
     left = [m for m in scams if not m.reported]
@@ -149,8 +134,6 @@ def reported_scam(learner) -> Result:
 
 def _safe_choice(learner, key: str, not_yet: str) -> Result:
     """Done only when what she did last with this message or call is a safe action."""
-    if _state(learner) is None:
-        return not_opened()
     data = message_data(key)
     rows = db.session.scalars(owned(Message, learner.id).where(Message.key == key)).all()
     actions = {a["id"]: a for a in data["actions"]}
@@ -162,21 +145,21 @@ def _safe_choice(learner, key: str, not_yet: str) -> Result:
     return Result(False, not_yet)
 
 
-@task("bank.scam_new_number")
-def scam_new_number(learner) -> Result:
+@sandbox_check("bank.scam_new_number", BankState)
+def scam_new_number(learner, _state: BankState) -> Result:
     return _safe_choice(learner, "new-number", _("Open Viestit on the practice phone and read the message from a new number."))
 
 
-@task("bank.scam_parcel_text")
-def scam_parcel_text(learner) -> Result:
+@sandbox_check("bank.scam_parcel_text", BankState)
+def scam_parcel_text(learner, _state: BankState) -> Result:
     return _safe_choice(learner, "parcel", _("Open Viestit on the practice phone and read the message about a parcel."))
 
 
-@task("bank.scam_safe_account")
-def scam_safe_account(learner) -> Result:
+@sandbox_check("bank.scam_safe_account", BankState)
+def scam_safe_account(learner, _state: BankState) -> Result:
     return _safe_choice(learner, "call-safe-account", _("Open Viestit on the practice phone: someone is calling you. Answer the call."))
 
 
-@task("bank.scam_fake_police")
-def scam_fake_police(learner) -> Result:
+@sandbox_check("bank.scam_fake_police", BankState)
+def scam_fake_police(learner, _state: BankState) -> Result:
     return _safe_choice(learner, "call-police", _("Open Viestit on the practice phone: the police seem to be calling you. Answer the call."))

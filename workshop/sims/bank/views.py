@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ... import formats
 from ...extensions import db
 from ...models import utcnow
-from ..contract import owned, sim_blueprint
+from ..contract import owned, owned_or_404, owned_update, sim_blueprint
 from . import finance
 from .accounts import (LIVE, bill_barcode, bill_data, ensure_messages, message_data, registered_name, sandbox, scenario,
                        today)
@@ -30,11 +30,7 @@ MAX_MESSAGE = 140
 # --- helpers --------------------------------------------------------------------------------------
 
 def _own(model, object_id: int):
-    """Her row of this model with this id, or 404 (whoever else's it is)."""
-    row = db.session.scalars(owned(model, current_user.id).where(model.id == object_id)).first()
-    if row is None:
-        abort(404)
-    return row
+    return owned_or_404(model, current_user.id, object_id)
 
 
 def _accounts():
@@ -399,8 +395,8 @@ def _move(payment: Payment, old: str, new: str) -> bool:
     PostgreSQL, the write lock on SQLite), so of two tabs doing the same at the same moment exactly
     one moves it, and the other sees it has already moved."""
     result = db.session.execute(
-        db.update(Payment).where(Payment.id == payment.id, Payment.learner_id == payment.learner_id,
-                                 Payment.status == old).values(status=new)
+        owned_update(Payment, payment.learner_id).where(Payment.id == payment.id, Payment.status == old)
+        .values(status=new)
         .execution_options(synchronize_session=False))
     moved = result.rowcount == 1
     db.session.expire(payment)
@@ -456,8 +452,8 @@ def use_registered_name(payment_id: int):
     payment = _own(Payment, payment_id)
     name = registered_name(payment.iban)
     if payment.status == "draft" and payment.payee_check == "close" and name:
-        db.session.execute(db.update(Payment).where(Payment.id == payment.id, Payment.learner_id == current_user.id,
-                                                    Payment.status == "draft")
+        db.session.execute(owned_update(Payment, current_user.id).where(Payment.id == payment.id,
+                                                                        Payment.status == "draft")
                            .values(recipient=name[:120], payee_check="match").execution_options(synchronize_session=False))
         db.session.commit()
     return redirect(url_for("bank.review", payment_id=payment.id), code=303)
@@ -475,8 +471,8 @@ def _complete(payment: Payment) -> bool:
     if not _move(payment, "confirming", "paid"):
         return True  # the other tab confirmed it: nothing more to do
     taken = db.session.execute(
-        db.update(Account).where(Account.id == payment.account_id, Account.learner_id == payment.learner_id,
-                                 Account.balance_cents >= payment.amount_cents)
+        owned_update(Account, payment.learner_id).where(Account.id == payment.account_id,
+                                                        Account.balance_cents >= payment.amount_cents)
         .values(balance_cents=Account.balance_cents - payment.amount_cents)
         .execution_options(synchronize_session=False))
     if taken.rowcount != 1:

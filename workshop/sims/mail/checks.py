@@ -6,18 +6,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from ...curriculum import Result, task
-from ...extensions import db
-from ..contract import not_opened
+from ...curriculum import Result
+from ..contract import sandbox_check
 from . import mailbox as mb
 from .models import MailBox, MailMessage
-
-
-
-def _box(learner) -> list[MailMessage] | None:
-    if db.session.get(MailBox, learner.id) is None:
-        return None
-    return mb.all_messages(learner)
 
 
 def _seeded(messages: list[MailMessage], key: str) -> MailMessage | None:
@@ -38,11 +30,9 @@ def _to(message: MailMessage, address: str) -> bool:
     return address.lower() in {a.lower() for a in mb.split_addresses(message.to_addr)}
 
 
-@task("mail.read_teacher_message")
-def read_teacher_message(learner) -> Result:
-    messages = _box(learner)
-    if messages is None:
-        return not_opened()
+@sandbox_check("mail.read_teacher_message", MailBox)
+def read_teacher_message(learner, _box: MailBox) -> Result:
+    messages = mb.all_messages(learner)
     teacher = _seeded(messages, "teacher")
     if teacher is not None and teacher.read:
         return Result(True)
@@ -51,11 +41,9 @@ def read_teacher_message(learner) -> Result:
     return Result(False, _("Open Saapuneet and tap the message from Liisa Virtanen, the teacher. Then come back."))
 
 
-@task("mail.read_office_message")
-def read_office_message(learner) -> Result:
-    messages = _box(learner)
-    if messages is None:
-        return not_opened()
+@sandbox_check("mail.read_office_message", MailBox)
+def read_office_message(learner, _box: MailBox) -> Result:
+    messages = mb.all_messages(learner)
     office = _seeded(messages, "office")
     if office is not None and office.read:
         return Result(True)
@@ -64,11 +52,9 @@ def read_office_message(learner) -> Result:
     return Result(False, _("Open Saapuneet and tap the message from Varhaiskasvatuksen asiakaspalvelu. Then come back."))
 
 
-@task("mail.moved_from_junk")
-def moved_from_junk(learner) -> Result:
-    messages = _box(learner)
-    if messages is None:
-        return not_opened()
+@sandbox_check("mail.moved_from_junk", MailBox)
+def moved_from_junk(learner, _box: MailBox) -> Result:
+    messages = mb.all_messages(learner)
     party = _seeded(messages, "school-party")
     if party is not None and party.folder == "inbox":
         return Result(True)
@@ -77,11 +63,9 @@ def moved_from_junk(learner) -> Result:
     return Result(False, _("Open Roskaposti. Open the message from the school and press “Ei roskapostia”."))
 
 
-@task("mail.replied_to_teacher")
-def replied_to_teacher(learner) -> Result:
-    messages = _box(learner)
-    if messages is None:
-        return not_opened()
+@sandbox_check("mail.replied_to_teacher", MailBox)
+def replied_to_teacher(learner, _box: MailBox) -> Result:
+    messages = mb.all_messages(learner)
     teacher = mb.contact("teacher")
     sent = [m for m in _sent(messages) if _to(m, teacher)]
     if any(mb.own_text(m.body) for m in sent):
@@ -96,11 +80,9 @@ def replied_to_teacher(learner) -> Result:
     return Result(False, _("Open the teacher's message and press Vastaa. Write your answer and press Lähetä."))
 
 
-@task("mail.sent_new_message")
-def sent_new_message(learner) -> Result:
-    messages = _box(learner)
-    if messages is None:
-        return not_opened()
+@sandbox_check("mail.sent_new_message", MailBox)
+def sent_new_message(learner, _box: MailBox) -> Result:
+    messages = mb.all_messages(learner)
     sent = _sent(messages)
     if any(m.kind == "new" and m.subject and mb.own_text(m.body) for m in sent):
         return Result(True)
@@ -113,11 +95,9 @@ def sent_new_message(learner) -> Result:
     return Result(False, _("Press Uusi viesti. Write the address, a subject and a few words. Then press Lähetä."))
 
 
-@task("mail.sent_with_photo")
-def sent_with_photo(learner) -> Result:
-    messages = _box(learner)
-    if messages is None:
-        return not_opened()
+@sandbox_check("mail.sent_with_photo", MailBox)
+def sent_with_photo(learner, _box: MailBox) -> Result:
+    messages = mb.all_messages(learner)
     sent = _sent(messages)
     if any(a.asset in mb.GALLERY for m in sent for a in m.attachments):
         return Result(True)
@@ -128,22 +108,18 @@ def sent_with_photo(learner) -> Result:
     return Result(False, _("Press Uusi viesti. Press Liitä tiedosto and choose a photo. Then press Lähetä."))
 
 
-@task("mail.opened_attachment")
-def opened_attachment(learner) -> Result:
-    messages = _box(learner)
-    if messages is None:
-        return not_opened()
+@sandbox_check("mail.opened_attachment", MailBox)
+def opened_attachment(learner, _box: MailBox) -> Result:
+    messages = mb.all_messages(learner)
     received = [a for m in messages if m.scenario_key for a in m.attachments]
     if any(a.opened_at for a in received):
         return Result(True)
     return Result(False, _("Open the message from Varhaiskasvatuksen asiakaspalvelu. Tap the file with the paperclip to open it."))
 
 
-@task("mail.reported_phishing")
-def reported_phishing(learner) -> Result:
-    messages = _box(learner)
-    if messages is None:
-        return not_opened()
+@sandbox_check("mail.reported_phishing", MailBox)
+def reported_phishing(learner, _box: MailBox) -> Result:
+    messages = mb.all_messages(learner)
     trap = _seeded(messages, "phishing")
     if trap is None:
         return Result(False, _("Start this practice again: the bank message is missing."))

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -18,7 +18,7 @@ from ...curriculum.scenarios import Scenario, load_scenario
 from ...extensions import db
 from ...i18n import current_locale
 from ...models import utcnow
-from ..contract import owned, sandbox
+from ..contract import owned, owned_or_404, sandbox
 from .models import FOLDERS, MailAttachment, MailBox, MailMessage
 
 COURSE, SCENARIO = "email", "inbox"
@@ -120,18 +120,12 @@ def all_messages(learner) -> list[MailMessage]:
 
 def get(learner, message_id: int) -> MailMessage:
     """One of HER delivered messages, or 404: never another learner's, never a future one."""
-    message = db.session.scalar(_mine(learner).where(MailMessage.id == message_id))
-    if message is None:
-        abort(404)
-    return message
+    return owned_or_404(MailMessage, learner, message_id, MailMessage.deliver_at <= now())
 
 
 def get_attachment(learner, message: MailMessage, attachment_id: int) -> MailAttachment:
-    attachment = db.session.scalar(owned(MailAttachment, learner).where(
-        MailAttachment.id == attachment_id, MailAttachment.message_id == message.id))
-    if attachment is None or attachment.asset not in ASSETS:
-        abort(404)
-    return attachment
+    return owned_or_404(MailAttachment, learner, attachment_id, MailAttachment.message_id == message.id,
+                        MailAttachment.asset.in_(ASSETS))
 
 
 def unread_counts(learner) -> dict[str, int]:

@@ -3,7 +3,7 @@
 Two children at one school, messages with the teachers (a teacher answers a moment after her),
 announcements, lesson notes with an absence to explain and absences to report in advance, a leave
 request, a permission form, the timetable and the exams. Routes in views.py, the school and her
-sandbox in school.py, the Finnish school rules (noon, school days) in rules.py.
+sandbox in school.py, the Finnish school rules (same-day notices, school days) in rules.py.
 """
 from __future__ import annotations
 

@@ -1,15 +1,17 @@
 """The school's rules, as pure functions with the clock passed in (so tests can fix it).
 
-Finnish schools: an absence notice sent before 12:00 covers that day; sent at 12:00 or later, it
-starts the next day. Each day is its own entry. Times are Helsinki time.
+Helsinki's guidance for guardians (https://www.hel.fi/en/childhood-and-education/ressu-ib-world-school/
+for-guardians/attendance-and-absences): the guardian notifies an absence in Wilma on the same day
+(Tuntimerkinnät → Ilmoita poissaolosta, choose the reason, save); "sick" is enough; an illness of more
+than three days means contacting the teacher; absences the teacher marked are explained within a week.
+So a notice covers the day it is sent, at any hour; each day is its own entry. Times are Helsinki time.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-NOON = time(12, 0)
 
 
 def helsinki(moment: datetime) -> datetime:
@@ -24,10 +26,10 @@ def now() -> datetime:
     return datetime.now(HELSINKI)
 
 
-def first_absence_day(sent_at: datetime) -> date:
-    """The first day an absence notice sent at `sent_at` can cover: today before 12:00, else tomorrow."""
-    local = helsinki(sent_at)
-    return local.date() if local.time() < NOON else local.date() + timedelta(days=1)
+def notice_day(sent_at: datetime) -> date:
+    """The day an absence notice sent at `sent_at` covers: the same day, whatever the hour. Sent on a
+    Saturday or Sunday (no school), it is for the next school day."""
+    return next_school_day(helsinki(sent_at).date())
 
 
 def is_school_day(day: date) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ...extensions import db
 from ...models import utcnow
 from ...web import Once, page_or_fragment
-from ..contract import owned, sim_blueprint
+from ..contract import owned, owned_or_404, sim_blueprint
 from . import rules
 from .models import WilmaApplication, WilmaFormAnswer, WilmaMark, WilmaMessage, WilmaThread
 from .school import (
@@ -25,7 +25,6 @@ bp = sim_blueprint(__package__)
 
 MAX_TEXT = 4000
 MAX_SUBJECT = 200
-NOTICE_DAYS = 5
 
 
 def reply_delay() -> timedelta:
@@ -80,12 +79,7 @@ def index():
 # ---- Viestit ----------------------------------------------------------------------------------
 
 def own_thread(thread_id: int) -> WilmaThread:
-    thread = db.session.scalar(
-        owned(WilmaThread, current_user.id).where(WilmaThread.id == thread_id)
-    )
-    if thread is None:
-        abort(404)
-    return thread
+    return owned_or_404(WilmaThread, current_user.id, thread_id)
 
 
 def thread_rows(learner):
@@ -228,12 +222,7 @@ def announcements():
 # ---- Tuntimerkinnät -----------------------------------------------------------------------------
 
 def own_mark(mark_id: int) -> WilmaMark:
-    mark = db.session.scalar(owned(WilmaMark, current_user.id).where(
-        WilmaMark.id == mark_id, WilmaMark.kind == "absence",
-    ))
-    if mark is None:
-        abort(404)
-    return mark
+    return owned_or_404(WilmaMark, current_user.id, mark_id, WilmaMark.kind == "absence")
 
 
 @bp.route("/marks")
@@ -266,52 +255,33 @@ def explain(mark_id: int):
         422 if errors else 200)
 
 
-def notice_days(now) -> list[date]:
-    """The days a notice sent now may start on: from the first day the noon rule allows."""
-    return rules.school_days(rules.first_absence_day(now), NOTICE_DAYS)
-
-
 @bp.route("/marks/notify", methods=["GET", "POST"])
 def notify():
+    """Ilmoita poissaolosta, as Helsinki guides it: sent on the same day, for that day (rules.notice_day).
+    A past day is explained in Tuntimerkinnät instead; an absence known in advance is a leave request."""
     ensure(current_user)
     school = School()
-    now = rules.now()
-    allowed = notice_days(now)
-    values = {"child": request.values.get("child", ""), "start": "", "count": "1", "reason": "", "note": ""}
+    day = rules.notice_day(rules.now())
+    values = {"child": request.values.get("child", ""), "reason": "", "note": ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values.update({k: (request.form.get(k) or "").strip() for k in ("start", "count", "reason")})
+        values["reason"] = (request.form.get("reason") or "").strip()
         values["note"] = field("note", MAX_TEXT)
         if values["child"] not in school.children:
             errors["child"] = _("Please choose which child will be away.")
-        try:
-            start = date.fromisoformat(values["start"])
-        except ValueError:
-            start = None
-        if start is None:
-            errors["start"] = _("Please choose the first day of the absence.")
-        elif start < allowed[0]:
-            errors["start"] = _("After 12:00 a notice starts from the next day. Please choose another day.")
-        elif start not in allowed:
-            errors["start"] = _("Please choose the first day of the absence.")
-        count = int(values["count"]) if values["count"].isdigit() else 0
-        if not 1 <= count <= NOTICE_DAYS:
-            errors["count"] = _("Please choose how many days.")
         if values["reason"] not in REASONS:
             errors["reason"] = _("Please choose the reason for the absence.")
         if not errors:
-            taken = set(db.session.scalars(owned(WilmaMark, current_user.id, WilmaMark.day).where(
-                WilmaMark.child == values["child"],
-                WilmaMark.kind == "notice")))
-            days = [d for d in rules.school_days(start, count) if d not in taken]  # one entry a day
-            for day in days:
+            taken = db.session.scalar(owned(WilmaMark, current_user.id, db.func.count(WilmaMark.id)).where(
+                WilmaMark.child == values["child"], WilmaMark.kind == "notice", WilmaMark.day == day))
+            if not taken:  # one entry a day
                 db.session.add(WilmaMark(learner_id=current_user.id, child=values["child"], kind="notice", day=day,
                                          reason=values["reason"], note=values["note"] or None, explained_at=utcnow()))
-            committed_once()  # the same days sent twice at once: one entry a day, the same answer
-            flash(_("Thank you. The school now knows. Days reported: %(count)s.", count=len(days)), "info")
+                committed_once()  # the same notice sent twice at once: one entry, the same answer
+            flash(_("Thank you. The school now knows. Is your child still sick tomorrow? Send a new notice tomorrow."),
+                  "info")
             return redirect(url_for("wilma.marks") + "#notices", code=303)
-    return page("wilma/notify.html", "marks", school=school, values=values, errors=errors, allowed=allowed,
-                before_noon=rules.helsinki(now).time() < rules.NOON, today=now.date()), (422 if errors else 200)
+    return page("wilma/notify.html", "marks", school=school, values=values, errors=errors, day=day), (422 if errors else 200)
 
 
 # ---- Työjärjestys and Kokeet ----------------------------------------------------------------------
