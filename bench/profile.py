@@ -62,7 +62,7 @@ def main(argv=None) -> int:
         setup = bench_group(db, 1)
         db.session.remove()
     lessons = [lesson for lesson in app.extensions["askel_catalogue"].lessons()
-               if all(s.type in ("explain", "choose") for s in lesson.steps)]
+               if all(s.type == "choose" or not s.interactive for s in lesson.steps)]
     first = lessons[0]
     step = f"/learn/{first.course}/{first.id}/steps/{first.steps[0].id}"
     q_lesson, question = next((lesson, s) for lesson in lessons for s in lesson.steps if s.type == "choose")

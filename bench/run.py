@@ -176,7 +176,7 @@ def the_lessons() -> list:
 
     discover()  # the sims register the task checks that practice steps name
     catalogue = load_catalogue(os.environ.get("ASKEL_LESSONS", APP_ROOT / "lessons"))
-    return [lesson for lesson in catalogue.lessons() if all(s.type in ("explain", "choose") for s in lesson.steps)]
+    return [lesson for lesson in catalogue.lessons() if all(s.type == "choose" or not s.interactive for s in lesson.steps)]
 
 
 class Tablet:

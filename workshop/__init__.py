@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.domain_instance = i18n.messages_domain  # with the masculine overlay (i18n.AddressedDomain)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -200,3 +200,23 @@ def init_app(app: Flask) -> None:
             i18n_tools.update()
         if action in ("compile", "all"):
             i18n_tools.compile_all()
+
+    @app.cli.command("masculine")
+    @click.argument("action", type=click.Choice(["todo", "fill"]))
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    def masculine_command(action: str, file: Path) -> None:
+        """The masculine overlay (docs/translating.md): `todo FILE` writes, as JSON, every entry that
+        addresses a woman and has no current masculine text; `fill FILE` writes the masculine texts
+        of such a file into the overlay catalogs. Then `flask i18n compile`."""
+
+        from . import i18n_tools
+
+        if action == "todo":
+            todo = i18n_tools.masculine_todo()
+            file.write_text(json.dumps(todo, ensure_ascii=False, indent=1), encoding="utf-8")
+            total = sum(len(entries) for domains in todo.values() for entries in domains.values())
+            click.echo(f"masculine: {total} entries to write, in {file}")
+        else:
+            counts = i18n_tools.fill_masculine(json.loads(file.read_text(encoding="utf-8")))
+            click.echo(f"masculine: {counts['written']} written, {counts['refused']} refused "
+                       "(default text changed since, or nothing written)")

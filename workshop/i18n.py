@@ -1,9 +1,14 @@
 """The four locales, their direction and names, and how a request's locale is chosen."""
 from __future__ import annotations
 
-from flask import current_app, request, session
+from contextlib import contextmanager
+
+from babel import support
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, get_locale
 from flask_login import current_user
+
+from . import address
 
 LOCALES = ("so", "ar", "fi", "en")
 RTL = frozenset({"ar"})
@@ -11,7 +16,39 @@ RTL = frozenset({"ar"})
 NAMES = {"so": "Soomaali", "ar": "العربية", "fi": "Suomi", "en": "English"}
 LANG_COOKIE = "askel_lang"
 
-lessons_domain = Domain(domain="lessons")
+
+
+class AddressedDomain(Domain):
+    """A gettext domain that speaks to a man when the learner chose it.
+
+    For a learner addressed in the masculine, in a locale with an overlay (Arabic), the overlay
+    catalog `<domain>-masculine` is looked up first and the default catalog is its fallback (gettext's
+    own `add_fallback`): the overlay holds only the entries that differ. Everyone else, and every other
+    locale, reads the default catalog as before. Both are loaded once per process and locale.
+    """
+
+    def get_translations(self):
+        default = super().get_translations()
+        if not masculine():
+            return default
+        locale = str(get_locale())
+        key = (locale, self.domain[0], address.MASCULINE)
+        cached = self.cache.get(key)
+        if cached is None:
+            cached = default
+            for dirname in self.translation_directories:
+                overlay = support.Translations.load(dirname, [locale], address.overlay_domain(self.domain[0]))
+                if isinstance(overlay, support.Translations):  # NullTranslations when there is no overlay
+                    overlay.add_fallback(default)
+                    overlay.plural = default.plural
+                    cached = overlay
+                    break
+            self.cache[key] = cached
+        return cached
+
+
+lessons_domain = AddressedDomain(domain="lessons")
+messages_domain = AddressedDomain(domain="messages")
 # Wording reviewed in the browser (workshop.review sets this): (context, English) -> text or None.
 reviewed_wording = None
 
@@ -46,6 +83,51 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def address_of_reader() -> str:
+    """How the text of this request addresses its reader: a signed-in learner's choice, else the default.
+
+    Staff pages address no one; a visitor not signed in reads the default (the catalogs' feminine).
+    """
+    if not has_request_context():
+        return address.DEFAULT
+    chosen = g.get("askel_address")
+    if chosen is None:
+        chosen = address.DEFAULT
+        if current_user and current_user.is_authenticated and current_user.is_learner:
+            chosen = getattr(current_user, "address", None) or address.DEFAULT
+        g.askel_address = chosen
+    return chosen
+
+
+def forget_address() -> None:
+    """Her choice changed during this request: read it again (and the catalogs that follow it)."""
+    g.pop("askel_address", None)
+
+
+@contextmanager
+def force_address(choice: str | None):
+    """Texts made inside speak to someone else than the reader (a learner's sign-in card)."""
+    before = g.get("askel_address")
+    g.askel_address = choice if choice in address.CHOICES else address.DEFAULT
+    try:
+        yield
+    finally:
+        if before is None:
+            g.pop("askel_address", None)
+        else:
+            g.askel_address = before
+
+
+def masculine() -> bool:
+    return current_locale() in address.OVERLAY_LOCALES and address_of_reader() == address.MASCULINE
+
+
+def catalog_key() -> str:
+    """The locale, and the overlay when one applies: for caches of rendered text ("ar", "ar+masculine")."""
+    locale = current_locale()
+    return f"{locale}+{address.MASCULINE}" if masculine() else locale
+
+
 def current_locale() -> str:
     return str(get_locale() or "en")
 
@@ -60,7 +142,10 @@ def lesson_text(context: str, message: str) -> str:
         return message
     text = None
     if reviewed_wording is not None:
-        text = reviewed_wording(context, message)
+        reviewed = reviewed_wording(context, message)
+        # Reviewed wording is written to a woman: a man reads the overlay's text instead when it is.
+        if reviewed is not None and not (masculine() and address.addresses_a_woman(reviewed)):
+            text = reviewed
     if text is None:
         text = lessons_domain.pgettext(context, message)
     if current_locale() in RTL:  # Finnish words, amounts and addresses keep reading left to right

@@ -118,6 +118,8 @@ class User(Person, db.Model):
     code_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     card_digest: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # How the texts address a learner: "feminine" or "masculine" (workshop.address); None: the default.
+    address: Mapped[str | None] = mapped_column(sa.String(16))
     active: Mapped[bool] = mapped_column(default=True)
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

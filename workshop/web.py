@@ -15,7 +15,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.routing import IntegerConverter
 
-from . import formats, i18n
+from . import address, formats, i18n
 from .auth import identity  # noqa: F401  (registers the user loader)
 from .extensions import db, login_manager
 
@@ -283,6 +283,8 @@ def init_app(app: Flask) -> None:
         locale = i18n.current_locale()
         return {
             "locale": locale,
+            "reader_address": i18n.address_of_reader(),  # how the texts address her (workshop.address)
+            "address_matters": locale in address.OVERLAY_LOCALES,
             "text_dir": i18n.direction(locale),
             "language_names": i18n.NAMES,
             "locales": i18n.LOCALES,

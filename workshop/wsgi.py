@@ -6,9 +6,10 @@ first learners of a workshop, signing in all at once, do not wait while each wor
 """
 from __future__ import annotations
 
+from flask import g
 from flask_babel import force_locale, get_translations
 
-from . import create_app, i18n
+from . import address, create_app, i18n
 from .extensions import db
 
 
@@ -20,6 +21,11 @@ def warm_up(app) -> None:
             with force_locale(locale):
                 get_translations()  # the interface's catalog
                 i18n.lessons_domain.get_translations()  # the lessons' catalog
+        g.askel_address = address.MASCULINE  # and the masculine overlays (Arabic)
+        for locale in address.OVERLAY_LOCALES:
+            with force_locale(locale):
+                get_translations()
+                i18n.lessons_domain.get_translations()
     with app.app_context():
         db.engine.dispose()  # no connection may cross the fork: each worker opens its own
 

@@ -133,6 +133,46 @@ def test_somali_learner_pays_with_the_virtual_barcode(app, factory, live_server,
     context.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_scanning_the_paper_bill_with_the_practice_phone(app, factory, live_server, browser, javascript):
+    """Issue 13, item 7, on a 360-px phone: point, capture, the form fills. No camera is asked for."""
+    workshop = factory.workshop("so")
+    uid, code, _ = factory.learner(workshop, name="Ifrah", locale="so")
+    context = browser.new_context(**PHONE, java_script_enabled=javascript)  # no camera permission granted
+    page = context.new_page()
+    site_sign_in(page, live_server, code)
+    bank_sign_in(page, live_server)
+    bill = the_bill(app, uid, "daycare")
+    page.goto(f"{live_server}{B}/phone")
+    page.click(f"a[href='{B}/pay/scan']")
+    page.wait_for_url(re.compile(r".*/pay/scan$"))
+    if page.locator(f"input[name=bill][value='{bill.id}']").count() == 0:  # point the camera at the daycare bill
+        page.click(f"a[href='{B}/pay/scan?bill={bill.id}']")
+    view, frame = page.locator(".scan-view"), page.locator(".scan-frame")
+    assert page.locator("img.scan-bill").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert view.is_visible() and frame.is_visible()
+    box, frame_box = view.bounding_box(), frame.bounding_box()
+    assert box["width"] <= 360 and frame_box["x"] >= box["x"] and frame_box["width"] < box["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    capture = page.locator(".scan-capture[type=submit]")
+    assert capture.bounding_box()["height"] >= 44
+    page.screenshot(path=f"test-results/bank-so-scan-{'js' if javascript else 'nojs'}.png", full_page=True)
+    capture.click()
+    page.wait_for_url(re.compile(r".*/pay/scan$"))
+    assert page.locator(".pay-scanned").is_visible()
+    assert page.input_value("#iban") == "FI49 7990 0040 0112 23"
+    assert page.input_value("#reference") == "RF96 4309 121"
+    assert page.input_value("#amount") == "147,00"
+    assert page.input_value("#recipient") == bill.recipient
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.click("form.pay-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/review$"))
+    with app.app_context():
+        payment = db.session.scalars(db.select(Payment).where(Payment.learner_id == uid)).one()
+        assert payment.via == "barcode" and payment.iban == bill.iban and payment.reference == bill.reference
+    context.close()
+
+
 def bank_pages(app, uid) -> list[str]:
     from workshop.sims.bank.models import Account, Transaction
 
@@ -148,7 +188,7 @@ def bank_pages(app, uid) -> list[str]:
     return [
         f"{B}/accounts/{account.id}", f"{B}/transactions", f"{B}/transactions/{tx.id}", f"{B}/mail",
         f"{B}/mail/{bill.id}", f"{B}/payments/waiting", f"{B}/einvoices", f"{B}/einvoices/{einvoice.id}",
-        f"{B}/phone", f"{B}/phone/{message.id}", f"{B}/phone/{message.id}/link",
+        f"{B}/phone", f"{B}/phone/{message.id}", f"{B}/phone/{message.id}/link", f"{B}/pay/scan",
     ]
 
 

@@ -123,7 +123,7 @@ def test_unknown_practice_task_is_refused(lessons_copy):
 
     STEP_TYPES[Probe.type] = Probe
     try:
-        path = lessons_copy / "start" / "01-welcome.toml"
+        path = lessons_copy / "email" / "03-reading.toml"  # a lesson without a summary, which must stay last
         path.write_text(path.read_text() + '\n[[steps]]\nid = "probe"\ntype = "probe-task"\npicture = "start/welcome.svg"\nalt = "x"\ntask = "mail.nothing"\n')
         with pytest.raises(ContentError, match="no task check named 'mail.nothing'"):
             load_catalogue(lessons_copy)
@@ -142,3 +142,33 @@ def test_a_fresh_process_starts_and_checks_the_content(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "all valid" in result.stdout
+
+
+def test_a_summary_step_that_is_not_last_fails_the_content_check(app, lessons_copy):
+    """'Well done. You learned: …' closes a lesson: a step after it (a practice, say) is refused."""
+    path = lessons_copy / "bank" / "01-what-is-online-banking.toml"
+    text = path.read_text()
+    summary_at = text.index('[[steps]]\nid = "done"')
+    path.write_text(text[:summary_at] + text[summary_at:].rstrip("\n") + "\n\n" + text[text.rindex("[[steps]]", 0, summary_at):summary_at].replace('id = "practice-sign-in"', 'id = "practice-again"'))
+    result = run_check(app, lessons_copy)
+    assert result.exit_code != 0
+    assert "bank/01-what-is-online-banking.toml" in result.output and "step 'done'" in result.output
+    assert "summary step comes last" in result.output and "'practice-again' follows it" in result.output
+
+
+def test_every_well_done_step_is_a_summary():
+    """The summaries are marked as such (so the rule above applies to them): each text that says
+    what she learned is a summary step, and it is the last step of its lesson."""
+    from workshop.curriculum import Summary
+    from workshop.sims import discover
+
+    discover()
+    summaries = 0
+    for lesson in load_catalogue(LESSONS).lessons():
+        for n, step in enumerate(lesson.steps):
+            says_learned = "You learned:" in getattr(step, "text", "")
+            assert says_learned == isinstance(step, Summary), f"{lesson.key}/{step.id}"
+            if says_learned:
+                summaries += 1
+                assert n == len(lesson.steps) - 1, f"{lesson.key}: the summary '{step.id}' is not last"
+    assert summaries >= 17

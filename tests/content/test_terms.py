@@ -66,3 +66,10 @@ def test_term_list_is_well_formed(locale):
 def test_no_catalog_uses_a_variant_the_term_list_rules_out(locale, domain):
     found = violations(locale, domain)
     assert not found, f"{locale}: {len(found)} entries use a variant (lessons/terms/{locale}.toml):\n" + "\n".join(found[:40])
+
+
+@pytest.mark.parametrize("domain", ("messages-masculine", "lessons-masculine"))
+def test_the_masculine_overlay_uses_the_same_terms(domain):
+    """A father reads the overlay's texts (workshop/address.py): the same words as a mother."""
+    found = violations("ar", domain)
+    assert not found, f"ar: {len(found)} overlay entries use a variant (lessons/terms/ar.toml):\n" + "\n".join(found[:40])

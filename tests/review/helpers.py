@@ -82,3 +82,12 @@ def said(app, locale: str, text: str, **variables) -> str:
 
     with app.test_request_context(), force_locale(locale):
         return str(escape(gettext(text, **variables)))
+
+
+def said_n(app, locale: str, singular: str, plural: str, num: int, **variables) -> str:
+    """The interface's words for a count in `locale` (ngettext), as the page shows them."""
+    from flask_babel import force_locale, ngettext
+    from markupsafe import escape
+
+    with app.test_request_context(), force_locale(locale):
+        return str(escape(ngettext(singular, plural, num, **variables)))

@@ -102,6 +102,7 @@ def test_empty_and_script_text(app, world):
     assert response.status_code == 422 and said(app, "ar", "Write the text in this language, or press Cancel.") in response.get_data(as_text=True)
     assert edit(rasha, '<script>alert("x")</script>').status_code == 303
     page = world["arabic_learner"].get(STEP_URL).get_data(as_text=True)
+    page = page.replace("\u2066", "").replace("\u2069", "")  # Arabic isolates its Latin runs (formats.isolate_ltr_runs)
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
 
 

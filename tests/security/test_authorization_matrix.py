@@ -33,7 +33,7 @@ ACCESS = {
     "learn.index": "public", "learn.language": "public", "learn.media": "public",
     "auth.sign_in": "public", "auth.staff_sign_in": "public", "auth.signed_out": "public",
     "auth.card": "public", "auth.sign_out": "public", "auth.sign_out_everywhere": "signed-in",
-    "learn.home": "learner", "learn.my_progress": "learner", "learn.lesson": "learner",
+    "learn.home": "learner", "learn.my_progress": "learner", "learn.address": "learner", "learn.lesson": "learner",
     "learn.step": "learner", "learn.lesson_done": "learner", "learn.help": "learner",
     "learn.help_status": "learner", "learn.help_withdraw": "learner",
     "sims.open": "learner", "sims.reset": "learner",
@@ -50,7 +50,7 @@ ACCESS = {
 }
 for _endpoint in ("index", "group", "group_edit", "group_new", "cards", "export_csv", "help_handled", "learner",
                   "learner_add", "learner_delete", "learner_export", "learner_remove", "learner_rename",
-                  "learner_renew", "learner_sign_out", "learners", "lessons_plan", "note_add"):
+                  "learner_renew", "learner_sign_out", "learner_address", "learners", "lessons_plan", "note_add"):
     ACCESS[f"teach.{_endpoint}"] = "staff-any" if _endpoint in ("index", "group_new") else "staff"
 
 

@@ -186,6 +186,75 @@ def test_virtual_barcode_fills_the_form(learner_client, app):
     assert 'value="9 08173"' in html and 'value="780,00"' in html
 
 
+FORM_FIELDS = ("recipient", "iban", "amount", "reference", "due", "barcode")
+
+
+def filled_fields(html: str) -> dict:
+    """The payment form's filled-in fields (the form's own key aside), as the page shows them."""
+    form = html.split('class="bank-card pay-form"')[1]
+    values = {name: re.search(rf'name="{name}" value="([^"]*)"', form) for name in FORM_FIELDS}
+    values = {name: m.group(1) if m else None for name, m in values.items()}
+    values["account"] = re.search(r'<option value="(\d+)" selected', form).group(1)
+    values["message"] = re.search(r'name="message"[^>]*>([^<]*)</textarea>', form).group(1)
+    return values
+
+
+def test_scanning_a_paper_bill_fills_the_same_fields_as_its_pasted_barcode(learner_client, app):
+    """Issue 13, item 7: the bank app's camera (simulated) reads the paper bill's barcode, and the
+    form fills exactly as pasting that bill's virtual barcode does."""
+    from workshop.sims.bank.accounts import bill_barcode
+    client, uid, _ = learner_client
+    bank_sign_in(client)
+    papers = [b for b in rows(app, Bill, uid) if b.kind == "paper"]
+    assert len(papers) >= 2
+    for b in papers:
+        scanned = post(client, B + "/pay/scan", {"bill": str(b.id)}, page=B + "/pay/scan")
+        assert scanned.status_code == 200
+        with app.app_context():
+            code = bill_barcode(db.session.get(Bill, b.id))
+        pasted = post(client, B + "/pay/barcode", {"barcode": code}, page=B + "/pay")
+        scanned_html, pasted_html = scanned.get_data(as_text=True), pasted.get_data(as_text=True)
+        assert filled_fields(scanned_html) == filled_fields(pasted_html), b.key
+        assert filled_fields(scanned_html)["iban"] == finance.format_iban(b.iban)
+        assert filled_fields(scanned_html)["reference"] == finance.format_any_reference(b.reference)
+        assert filled_fields(scanned_html)["barcode"] == code
+        assert "The camera read the barcode" in scanned_html
+    # paying what the scan filled counts as paying by the barcode
+    daycare = bill(app, uid, "daycare")
+    form = filled_fields(post(client, B + "/pay/scan", {"bill": str(daycare.id)}, page=B + "/pay/scan")
+                         .get_data(as_text=True))
+    form["amount"] = form["amount"] or finance.format_amount(daycare.amount_cents).replace("\u00a0€", "")
+    r = post(client, B + "/pay", form, page=B + "/pay")
+    assert r.status_code == 303
+    assert rows(app, Payment, uid)[-1].via == "barcode"
+
+
+def test_the_viewfinder_shows_her_paper_bill_and_never_the_real_camera(learner_client, app, factory):
+    client, uid, _ = learner_client
+    assert client.get(B + "/pay/scan").status_code == 302  # the bank app: signed in first
+    bank_sign_in(client)
+    rent = bill(app, uid, "rent")
+    html = client.get(f"{B}/pay/scan?bill={rent.id}").get_data(as_text=True)
+    assert f'src="{B}/mail/{rent.id}/picture.svg"' in html and 'class="scan-frame"' in html
+    assert f'name="bill" value="{rent.id}"' in html and 'method="post"' in html
+    assert "capture=" not in html and 'type="file"' not in html  # no photo upload, no camera input
+    for script in re.findall(r'<script src="([^"?]+)', html):  # and no script that could open a camera
+        assert "mediaDevices" not in client.get(script).get_data(as_text=True), script
+    assert 'lang="fi">Lue viivakoodi<' in html
+    assert "Lue viivakoodi" in client.get(B + "/pay").get_data(as_text=True)
+    assert f"{B}/pay/scan" in client.get(B + "/phone").get_data(as_text=True)
+    # an e-invoice has no paper to point at; another learner's bill is not hers: both 404
+    einvoice = bill(app, uid, "phone-einvoice")
+    assert post(client, B + "/pay/scan", {"bill": str(einvoice.id)}, page=B + "/pay/scan").status_code == 404
+    other_uid, other_code, _ = factory.learner(factory.workshop("so"), name="Hodan")
+    other = app.test_client()
+    sign_in(other, other_code)
+    other.get(B + "/")
+    theirs = bill(app, other_uid, "rent")
+    assert post(client, B + "/pay/scan", {"bill": str(theirs.id)}, page=B + "/pay/scan").status_code == 404
+    assert post(client, B + "/pay/scan", {"bill": "x"}, page=B + "/pay/scan").status_code == 404
+
+
 def test_einvoice_waiting_and_cancel(learner_client, app):
     client, uid, _ = learner_client
     bank_sign_in(client)

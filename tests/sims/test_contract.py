@@ -185,3 +185,45 @@ def test_discovery_names_what_a_service_lacks(extra_sims):
     for lack in ("templates/brokentwo/", "static/", "migrations/", "seed(learner)", "state table",
                  "task check registered as \"brokentwo.<check>\""):
         assert lack in message, lack
+
+
+def test_a_service_without_a_home_page_stops_the_app(extra_sims, tmp_path, monkeypatch):
+    """Practice steps and "start again" lead to <name>.index: a service without one is refused at start-up."""
+    from workshop import create_app
+
+    root = extra_sims / "brokenthree"
+    for folder in ("templates/brokenthree", "static", "migrations"):
+        (root / folder).mkdir(parents=True)
+    (root / "static" / "x.css").write_text("p {}\n")
+    (root / "migrations" / "0901_brokenthree.py").write_text('branch_labels = ("brokenthree",)\n')
+    (root / "__init__.py").write_text(
+        "import sqlalchemy as sa\n"
+        "from sqlalchemy.orm import Mapped, mapped_column\n"
+        "from workshop.curriculum import Result, task\n"
+        "from workshop.extensions import db\n"
+        "from workshop.sims.contract import Sim, sim_blueprint\n"
+        "class BrokenState(db.Model):\n"
+        "    __tablename__ = 'sim_brokenthree_state'\n"
+        "    learner_id: Mapped[int] = mapped_column(sa.ForeignKey('users.id'), primary_key=True)\n"
+        "@task('brokenthree.done')\n"
+        "def done(learner):\n"
+        "    return Result(True)\n"
+        "bp = sim_blueprint(__name__)\n"
+        "@bp.route('/elsewhere')\n"
+        "def elsewhere():\n"
+        "    return ''\n"
+        "sim = Sim('brokenthree', blueprint=bp, state=BrokenState, tables=(BrokenState,), seed=lambda learner: None)\n"
+    )
+    monkeypatch.setenv("ASKEL_INSTANCE", str(tmp_path / "instance"))
+    try:
+        with pytest.raises(SimContractError, match=r"workshop/sims/brokenthree .*the view `index`"):
+            create_app({"TESTING": True, "SECRET_KEY": "x" * 32, "INSTANCE_PATH": str(tmp_path / "instance"),
+                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+                        "RATELIMIT_STORAGE_URI": "memory://"})
+    finally:
+        from workshop.curriculum import TASKS
+
+        TASKS.pop("brokenthree.done", None)
+        table = db.metadata.tables.get("sim_brokenthree_state")
+        if table is not None:
+            db.metadata.remove(table)

@@ -45,6 +45,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("teach.help_handled", "POST"): {**DENIED, "owner": 303, "coordinator": 303},
     ("teach.export_csv", "GET"): {**DENIED, "owner": 200, "coordinator": 200},
     ("teach.learner_sign_out", "POST"): {**DENIED, "owner": 303, "coordinator": 303},
+    ("teach.learner_address", "POST"): {**DENIED, "owner": 303, "coordinator": 303},
 }
 FORM = {
     "name": "Amina", "text": "She reads well.", "language": "so", "location": "Itäkeskus", "weekday": "1",

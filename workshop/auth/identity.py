@@ -46,6 +46,7 @@ _u, _e, _w, _d = User.__table__, Enrollment.__table__, Workshop.__table__, Devic
 READ = (
     sa.select(
         _u.c.id, _u.c.role, _u.c.display_name, _u.c.username, _u.c.locale, _u.c.session_version, _u.c.active,
+        _u.c.address,
         _d.c.id.label("device_id"), _d.c.version.label("device_version"), _d.c.kind, _d.c.last_seen_at,
         _e.c.id.label("enrollment_id"), _e.c.workshop_id, _w.c.language, _w.c.starts_on, _w.c.ends_on,
     )
@@ -89,6 +90,7 @@ class SignedIn(Person):
     device_kind: str = "browser"
     device_seen_at: object = None
     token: str = ""  # this device's secret (it is in her own cookie anyway)
+    address: str | None = None  # how the texts address her (workshop.address), None: the default
 
     def get_id(self) -> str:
         """What Flask-Login keeps in her session and remember cookies: this device, not her id."""
@@ -127,7 +129,7 @@ def read(token: str) -> SignedIn | None:
     )
     return SignedIn(first.id, first.role, first.display_name, first.username, first.locale,
                     first.session_version, bool(first.active), memberships, time.time(),
-                    first.device_id, first.device_version, first.kind, first.last_seen_at, token)
+                    first.device_id, first.device_version, first.kind, first.last_seen_at, token, first.address)
 
 
 def _now() -> float:

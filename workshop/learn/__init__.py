@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
+from .. import address as addressing
 from .. import i18n
-from ..curriculum import TASKS
+from ..curriculum import Answer, LessonText
 from ..extensions import db
 from ..redirects import same_site_path
 from ..models import Assignment, HelpRequest, Role, Status, utcnow
@@ -24,8 +25,8 @@ from . import progress as prog
 
 bp = Blueprint("learn", __name__)
 
-LEARNER_ONLY = {"learn.home", "learn.my_progress", "learn.lesson", "learn.step", "learn.lesson_done", "learn.help",
-                "learn.help_status", "learn.help_withdraw"}
+LEARNER_ONLY = {"learn.home", "learn.my_progress", "learn.address", "learn.lesson", "learn.step", "learn.lesson_done",
+                "learn.help", "learn.help_status", "learn.help_withdraw"}
 
 
 class ActionForm(FlaskForm):
@@ -156,6 +157,23 @@ def my_progress():
                            helped=prog.helped_lessons(enrollment_ids))
 
 
+@bp.route("/my-progress/address", methods=["POST"])
+def address():
+    """She chooses how the texts speak to her (a woman or a man): on her account, so on every device."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    choice = request.form.get("address")
+    if choice not in addressing.CHOICES:
+        flash(_("Please choose one of the two."), "error")
+    else:
+        current_user.record.address = choice
+        db.session.commit()
+        i18n.forget_address()
+        flash(_("Saved."), "ok")
+    return redirect(same_site_path(request.form.get("next"), url_for("learn.my_progress")), code=303)
+
+
 @bp.route("/learn/<course_id>/<lesson_id>/")
 def lesson(course_id: str, lesson_id: str):
     lesson = _lesson_or_404(course_id, lesson_id)
@@ -168,7 +186,7 @@ def lesson(course_id: str, lesson_id: str):
 
 # A step as first shown (no answer yet) is the same for every learner in a locale except for two
 # tokens: the CSRF token and the idempotency key. Its player, and its htmx fragment, are rendered
-# once per process and locale with placeholders, which each request then fills in; lesson files
+# once per process and locale (and overlay: i18n.catalog_key) with placeholders, which each request then fills in; lesson files
 # and catalogs load at start-up. Reviewed wording or a new narration empties the cache.
 CSRF_SLOT, KEY_SLOT = "\x00askel-csrf\x00", "\x00askel-key\x00"
 
@@ -180,7 +198,7 @@ def _cached(kind: str, step, render) -> str:
     cache = current_app.extensions.get("askel_players")
     if cache is None or cache["version"] != version:  # an edit or a recording: render afresh
         cache = current_app.extensions["askel_players"] = {"version": version, "pages": {}}
-    cache_key = (kind, i18n.current_locale(), step.context)
+    cache_key = (kind, i18n.catalog_key(), step.context)
     html = cache["pages"].get(cache_key)
     if html is None:
         html = cache["pages"][cache_key] = render()
@@ -248,26 +266,16 @@ def step(course_id: str, lesson_id: str, step_id: str):
     key = prog.valid_key(request.form.get("key"))
     if key is None:
         abort(400)
-    done_url = url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=step.id, answered="")
-    if step.type in ("choose", "tap"):
-        option = step.option(request.form.get("answer", ""))
-        if option is None:
-            return _render_step(lesson, step, feedback=_("Please choose one answer."))
-        prog.record(enrollment, lesson, step.id, kind="answer", key=key, answer=option.id,
-                    correct=option.correct, completes_step=option.correct)
-        if not option.correct:
-            return _render_step(lesson, step, feedback=i18n.lesson_text(f"{option.context}/feedback", option.feedback))
-        return redirect(done_url + option.id, code=303)
-    if step.type == "practice":
-        # The sim's check reads her sandbox; a flag from the browser is never trusted.
-        result = TASKS[step.task](current_user)
-        prog.record(enrollment, lesson, step.id, kind="task", key=key, answer=step.task,
-                    correct=result.done, completes_step=result.done)
-        if not result.done:
-            hint = result.hint or _("Not yet. Open the practice and try the task again.")
-            return _render_step(lesson, step, feedback=hint)
-        return redirect(done_url + "task", code=303)
-    prog.record(enrollment, lesson, step.id, kind="next", key=key, completes_step=True)
+    # The step grades the answer (a task check reads her sandbox: a flag from the browser is never trusted).
+    outcome = step.grade(Answer(request.form.get("answer", ""), current_user))
+    if outcome.kind is not None:
+        prog.record(enrollment, lesson, step.id, kind=outcome.kind, key=key, answer=outcome.answer,
+                    correct=outcome.correct, completes_step=outcome.completes)
+    if not outcome.completes:
+        return _render_step(lesson, step, feedback=_feedback_text(outcome.feedback))
+    if outcome.show is not None:  # the step again, with her answer and a Next button
+        return redirect(url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=step.id,
+                                answered="") + outcome.show, code=303)
     index = lesson.index(step.id)
     if index + 1 < len(lesson.steps):
         target = url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=lesson.steps[index + 1].id)
@@ -276,29 +284,23 @@ def step(course_id: str, lesson_id: str, step_id: str):
     return redirect(target, code=303)
 
 
+def _feedback_text(feedback) -> str | None:
+    """A grade's feedback in her language: a lesson text (reviewed wording first) or an interface message."""
+    if isinstance(feedback, LessonText):
+        return i18n.lesson_text(feedback.context, feedback.english)
+    return str(feedback) if feedback else None
+
+
 def _answered(enrollment, lesson, step, value: str | None):
     """After a right answer the page shows it with a Next button (?answered=<option id> or 'task').
     A step she has done keeps its answer and its Next when she comes back with Back or a reload."""
-    if not value:
-        return _done_before(enrollment, lesson, step)
-    if step.type == "practice":
+    def done() -> bool:
+        if enrollment is None:
+            return False
         progress = prog.find_progress(enrollment, lesson)
-        return value == "task" and progress is not None and step.id in (progress.steps_done or [])
-    option = step.option(value) if hasattr(step, "option") else None
-    return option if option is not None and option.correct else None
+        return progress is not None and step.id in (progress.steps_done or [])
 
-
-def _done_before(enrollment, lesson, step):
-    """The right answer of a question step in her steps done (True for a practice), else None."""
-    if step.type not in ("choose", "tap", "practice") or enrollment is None:
-        return None
-    progress = prog.find_progress(enrollment, lesson)
-    if progress is None or step.id not in (progress.steps_done or []):
-        return None
-    if step.type == "practice":
-        return True
-    answers = step.options if step.type == "choose" else step.targets
-    return next((a for a in answers if a.correct), None)
+    return step.answered(value, done)
 
 
 @bp.route("/learn/<course_id>/<lesson_id>/done")

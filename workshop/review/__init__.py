@@ -353,8 +353,8 @@ def _narration_page(lesson, step, locale: str, existing: Narration | None, error
     index = lesson.index(step.id)
     following = lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None
     with force_locale(locale):
-        field = {"explain": "text", "practice": "goal"}.get(step.type, "question")
-        script = i18n.lesson_text(f"{step.context}/{field}", getattr(step, field))
+        spoken = step.spoken()  # the text "Listen" reads, which the narrator records
+        script = i18n.lesson_text(spoken.context, spoken.english)
     return render_template("review/narration.html", lesson=lesson, step=step, review_locale=locale,
                            existing=existing, error=error, following=following, script=script,
                            course=catalogue().course(lesson.course), max_seconds=audio.MAX_SECONDS)

@@ -143,6 +143,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     for name, sim in sims.items():
         app.register_blueprint(sim.blueprint, url_prefix=f"/practice/{name}")
+        if f"{name}.index" not in app.view_functions:  # where a practice step and "start again" lead
+            raise SimContractError(f"workshop/sims/{name} does not keep the sim contract "
+                                   f"(workshop/sims/contract.py); it lacks: a home page, the view `index` at /practice/{name}/")
 
     @app.context_processor
     def practice_context():

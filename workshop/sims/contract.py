@@ -6,7 +6,8 @@ A service is a package `workshop/sims/<name>/` whose `__init__.py` holds one `Si
     sim = Sim("parcel", blueprint=views.bp, state=ParcelState, tables=(ParcelItem, ParcelState),
               seed=seed_rows)
 
-- `blueprint` (made with `sim_blueprint(__package__)`) is mounted at /practice/<name>/; its pages
+- `blueprint` (made with `sim_blueprint(__package__)`) is mounted at /practice/<name>/, its home page
+  the view `index`; its pages
   live in the package's `templates/<name>/`, its CSS and pictures in its `static/`;
 - `tables` are all of its tables `sim_<name>_*`, each with a `learner_id`, in an order safe to delete
   in (children first); `state` is the one whose row (primary key `learner_id`) says her sandbox exists;
@@ -213,7 +214,8 @@ class Sim:
         checks = self.checks
         if not checks:
             found.append(f"at least one task check registered as \"{self.name}.<check>\"")
-        outside = sorted(n for n, fn in checks.items() if not fn.__module__.startswith(f"{__package__}.{package}."))
+        own = f"{__package__}.{package}"
+        outside = sorted(n for n, fn in checks.items() if fn.__module__ != own and not fn.__module__.startswith(own + "."))
         if outside:
             found.append(f"its task checks in its own package (not {', '.join(outside)})")
         return found

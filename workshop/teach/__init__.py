@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import address as addressing
 from .. import privacy
 from ..auth.identity import end_all_sessions
 from ..extensions import db
@@ -290,6 +291,22 @@ def _learner_page(workshop, enrollment, note_form, status=200):
     )
     return render_template("teach/learner.html", workshop=workshop, enrollment=enrollment, learner=enrollment.learner,
                            history=hist.history(enrollment), note_form=note_form, devices=devices), status
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/address", methods=["POST"])
+def learner_address(workshop_id: int, learner_id: int):
+    """How the texts speak to this learner (a woman or a man), chosen for her by her instructor."""
+    workshop = workshop_or_404(workshop_id)
+    enrollment = enrollment_or_404(workshop, learner_id)
+    checked_form()
+    choice = request.form.get("address")
+    if choice not in addressing.CHOICES:
+        flash(_("Please choose one of the two."), "error")
+    else:
+        enrollment.learner.address = choice
+        db.session.commit()
+        flash(_("Saved."), "ok")
+    return redirect(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id) + "#address", code=303)
 
 
 @bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/sign-out", methods=["POST"])

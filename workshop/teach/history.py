@@ -137,6 +137,7 @@ def learner_data(user: User) -> dict:
     return {
         "name": user.display_name,
         "language": user.locale,
+        "addressed_as": user.address or "feminine",
         "created_at": _iso(user.created_at),
         "last_seen_at": _iso(user.last_seen_at),
         "groups": [
@@ -220,14 +221,16 @@ def make_cards(workshop, issued: list[tuple[User, str, str]]) -> list[SignInCard
     from .. import i18n
 
     site = public_url("auth.sign_in")
-    with force_locale(workshop.language):
-        lines = [
-            _("Scan the square with the camera of a phone or tablet to sign in."),
-            _("Or open %(site)s and type your code.", site=site),
-        ]
-        title = _("Sign-in code")
+    texts = {}
+    for choice in {user.address for user, _code, _token in issued}:  # a father's card speaks to a man
+        with force_locale(workshop.language), i18n.force_address(choice):
+            texts[choice] = [
+                _("Scan the square with the camera of a phone or tablet to sign in."),
+                _("Or open %(site)s and type your code.", site=site),
+            ], _("Sign-in code")
     cards = []
     for user, code, token in issued:
+        lines, title = texts[user.address]
         url = public_url("auth.card", token=token)
         svg = segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True, svgclass="qr", title=title)
         cards.append(SignInCard(user.display_name, format_code(code), Markup(svg), lines,

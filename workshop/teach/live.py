@@ -224,7 +224,7 @@ def build(workshop: Workshop) -> ClassView:
         lesson = catalogue().lesson(latest.course, latest.lesson)
         step = lesson.step(latest.current_step) if lesson and latest.current_step else None
         idle = now - latest.updated_at
-        if (latest.status != Status.DONE and step is not None and step.type == "practice"
+        if (latest.status != Status.DONE and step is not None and step.practises
                 and step.id not in (latest.steps_done or []) and IDLE <= idle <= SESSION):
             view.stuck.append(Stuck(e, "idle", lesson, step_number(lesson, step.id), since=latest.updated_at))
     return view

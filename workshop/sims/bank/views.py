@@ -298,9 +298,9 @@ def _bill_for(learner_id: int, iban: str, reference: str) -> Bill | None:
 
 
 def _render_pay(form: dict, errors: dict | None = None, status: int = 200, barcode_error: str = "", filled=False,
-                moved: str = ""):
+                moved: str = "", scanned=False):
     return _page("pay.html", status=status, form=form, errors=errors or {}, accounts=_accounts(),
-                 barcode_error=barcode_error, filled=filled, bills=_paper_bills(), moved=moved)
+                 barcode_error=barcode_error, filled=filled, scanned=scanned, bills=_paper_bills(), moved=moved)
 
 
 def _form_payment(key: str) -> Payment | None:
@@ -365,19 +365,12 @@ def pay():
     return redirect(url_for("bank.review", payment_id=payment.id), code=303)
 
 
-@bp.route("/pay/barcode", methods=["POST"])
-@signed_in_only
-def pay_barcode():
-    """The virtual barcode fills the form in (on the server: works without JavaScript)."""
+def _from_barcode(raw: str):
+    """The payment form filled from a virtual barcode, as the bank does: (form, moved notice), or
+    FinanceError. One filler for the pasted number and the camera scan, so both fill the same fields."""
     accounts = _accounts()
-    raw = (request.form.get("barcode") or "")[:200]
     form = _blank_form(accounts[0].id if accounts else None)
-    form["barcode"] = raw
-    try:
-        code = finance.parse_barcode(raw)
-    except finance.FinanceError as exc:
-        count = len(finance.digits_only(raw))
-        return _render_pay(form, status=422, barcode_error=BARCODE_ERRORS[exc.code](count))
+    code = finance.parse_barcode(raw)
     bill = _bill_for(current_user.id, code.iban, code.reference)
     due = code.due if code.due and code.due >= today() else today()
     form.update(
@@ -387,7 +380,42 @@ def pay_barcode():
         reference=finance.format_any_reference(code.reference),
         due=finance.format_date(_banking_day(due)),
     )
-    return _render_pay(form, filled=True, moved=_moved_notice(due, _banking_day(due)) if _banking_day(due) != due else "")
+    return form, (_moved_notice(due, _banking_day(due)) if _banking_day(due) != due else "")
+
+
+@bp.route("/pay/barcode", methods=["POST"])
+@signed_in_only
+def pay_barcode():
+    """The virtual barcode fills the form in (on the server: works without JavaScript)."""
+    raw = (request.form.get("barcode") or "")[:200]
+    try:
+        form, moved = _from_barcode(raw)
+    except finance.FinanceError as exc:
+        accounts = _accounts()
+        form = _blank_form(accounts[0].id if accounts else None)
+        form["barcode"] = raw
+        count = len(finance.digits_only(raw))
+        return _render_pay(form, status=422, barcode_error=BARCODE_ERRORS[exc.code](count))
+    return _render_pay(form, filled=True, moved=moved)
+
+
+@bp.route("/pay/scan", methods=["GET", "POST"])
+@signed_in_only
+def pay_scan():
+    """The bank app's camera on the practice phone: a viewfinder over one of her paper bills and a
+    capture button. Nothing asks for the real camera: the "camera" sees the bill the sandbox draws, and
+    capturing reads that bill's own virtual barcode on the server (a plain form POST, no JavaScript)."""
+    bills = _paper_bills()
+    if request.method == "POST":
+        row = _own(Bill, request.form.get("bill", type=int) or 0)
+        if row.kind != "paper":
+            abort(404)
+        form, moved = _from_barcode(bill_barcode(row))
+        return _render_pay(form, filled=True, scanned=True, moved=moved)
+    chosen = request.args.get("bill", type=int)
+    current = next((b for b in bills if b.id == chosen), None) or next(
+        (b for b in bills if b.status == "open"), bills[0] if bills else None)
+    return _page("scan.html", bills=bills, current=current, bill_data=bill_data)
 
 
 def _move(payment: Payment, old: str, new: str) -> bool:
