@@ -292,6 +292,8 @@ class HelpRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     handled_at: Mapped[datetime | None]
     handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    seen_at: Mapped[datetime | None]  # first shown on an instructor's class view (migration 0019_help_seen)
+    withdrawn_at: Mapped[datetime | None]  # she took it back; handled_at is set too, by nobody
 
     enrollment: Mapped[Enrollment] = relationship()
 

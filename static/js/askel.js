@@ -16,9 +16,13 @@
   // idempotency key, so the server records the answer once) until it goes through.
   var pending = null;
 
+  // The notice floats at the bottom of the screen, where she just tapped, and takes focus, so a
+  // screen reader reads it at once; when the request goes through, the new step's heading takes it.
   function showOffline(show) {
     var note = document.getElementById("offline");
-    if (note) note.hidden = !show;
+    if (!note) return;
+    note.hidden = !show;
+    if (show) note.focus({ preventScroll: true });
   }
 
   function retry() {

@@ -5,7 +5,8 @@ import hashlib
 import secrets
 import time
 
-from flask import Blueprint, abort, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -127,7 +128,16 @@ def card(token: str | None):
         end_session()  # whoever was signed in on this browser (and the pending card)
         _start_session(user, remember=form.remember.data)
         return redirect(url_for("learn.home"), code=303)
-    return render_template("auth/card.html", form=form, learner=user)
+    with force_locale(learner_locale(user) or i18n.current_locale()):  # the card knows her language
+        return render_template("auth/card.html", form=form, learner=user)
+
+
+def learner_locale(user: User) -> str | None:
+    """Her language: her own choice, else the language of her most recent group."""
+    if user.locale in i18n.LOCALES:
+        return user.locale
+    languages = [e.workshop.language for e in sorted(user.enrollments, key=lambda e: e.workshop.ends_on, reverse=True)]
+    return next((language for language in languages if language in i18n.LOCALES), None)
 
 
 @bp.route("/staff/sign-in", methods=["GET", "POST"])

@@ -62,8 +62,13 @@ def _render(template: str, status: int = 200, locale: str | None = None, **conte
 
 
 def _locale_for(workshop: Workshop | None, learner: User | None = None) -> str | None:
-    if learner is not None and learner.locale in i18n.LOCALES:
-        return learner.locale
+    """Her own language once the tablet knows who she is (her saved choice, else her group's): a shared
+    tablet's or browser's language is someone else's. Before that, the tablet's choice, else the group's."""
+    if learner is not None:
+        if learner.locale in i18n.LOCALES:
+            return learner.locale
+        if workshop is not None and workshop.language in i18n.LOCALES:
+            return workshop.language
     choice = i18n.chosen_locale()
     if choice:
         return choice
@@ -175,7 +180,7 @@ def learner(learner_id: int):
         so_far = _read_chosen(device, person)
         picture = request.form.get("picture", "")
         if so_far is None or not picture.isdigit() or int(picture) >= len(PICTURES):
-            error = _("Something went wrong. Please tap your three pictures again.")
+            error = _l("Something went wrong. Please tap your three pictures again.")
         else:
             chosen = so_far + [int(picture)]
             if len(chosen) == PICTURE_COUNT:
@@ -187,7 +192,7 @@ def learner(learner_id: int):
                     return redirect(url_for("learn.home"), code=303)
                 gate.failed()
                 chosen = []
-                error = _("Those pictures are not right. Try again, or ask your instructor.")
+                error = _l("Those pictures are not right. Try again, or ask your instructor.")
     token = _chosen_signer(device, person).dumps(chosen) if chosen else ""
     return _render(
         "auth/tablet_pictures.html", learner=person, has_password=password is not None, chosen_count=len(chosen),
@@ -196,7 +201,8 @@ def learner(learner_id: int):
 
 
 def _picture_list() -> list[tuple[int, str, str]]:
-    return [(n, name, str(PICTURE_NAMES[name])) for n, name in enumerate(PICTURES)]
+    """Names stay lazy: they are read in the language the page is drawn in (hers, on a tablet)."""
+    return [(n, name, PICTURE_NAMES[name]) for n, name in enumerate(PICTURES)]
 
 
 # --- staff: set up a tablet, set a learner's pictures ----------------------------------------------

@@ -6,6 +6,7 @@ import time
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
                    send_from_directory,
                    session, url_for)
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -106,7 +107,29 @@ def home():
         )
         this_week = [catalogue().lesson(a.course, a.lesson) for a in assignments]
         this_week = [lesson for lesson in this_week if lesson is not None]
-    return render_template("learn/home.html", merged=merged, this_week=this_week, week=week, Status=Status)
+    next_lesson, resume = _next_step(merged, this_week)
+    return render_template("learn/home.html", merged=merged, this_week=this_week, week=week, Status=Status,
+                           next_lesson=next_lesson, resume=resume, done_counts={
+                               course.id: sum(1 for lesson in course.lessons
+                                              if getattr(merged.get((course.id, lesson.id)), "status", None) == Status.DONE)
+                               for course in catalogue().courses})
+
+
+def _next_step(merged, this_week):
+    """Her next step, first on her home: the lesson she worked on last if it is not finished (resume),
+    else the first unfinished lesson of this week's plan, else of the courses in order."""
+    started = [p for p in merged.values() if p.status != Status.DONE]
+    for p in sorted(started, key=lambda p: p.updated_at, reverse=True):
+        lesson = catalogue().lesson(p.course, p.lesson)
+        if lesson is not None:
+            return lesson, True
+    def unfinished(lesson):
+        p = merged.get((lesson.course, lesson.id))
+        return p is None or p.status != Status.DONE
+    for lesson in [*this_week, *(lesson for course in catalogue().courses for lesson in course.lessons)]:
+        if unfinished(lesson):
+            return lesson, False
+    return None, False
 
 
 @bp.route("/my-progress")
@@ -287,9 +310,7 @@ def help():
     if lesson is None or lesson.step(step_id) is None:
         course_id = lesson_id = step_id = None
     for attempt in range(2):
-        open_request = db.session.scalar(
-            db.select(HelpRequest).where(HelpRequest.enrollment_id == enrollment.id, HelpRequest.handled_at.is_(None))
-        )
+        open_request = _open_help(enrollment)
         if open_request is None:
             open_request = HelpRequest(enrollment_id=enrollment.id)
             db.session.add(open_request)
@@ -302,8 +323,65 @@ def help():
             db.session.rollback()
             if attempt:
                 raise
-    message = _("Your instructor has been told and will come to you soon.")
+    back = same_site_path(request.form.get("back"), url_for("learn.home"))
     if is_htmx():
-        return render_template("_partials/help_sent.html", message=message)
-    flash(message, "help")
-    return redirect(same_site_path(request.form.get("back"), url_for("learn.home")), code=303)
+        return _help_state(open_request, back)
+    # without JavaScript: a page of its own says when she will be seen, with "withdraw" and the way back
+    return redirect(url_for("learn.help_status", back=back), code=303)
+
+
+def _open_help(enrollment) -> HelpRequest | None:
+    return db.session.scalar(
+        db.select(HelpRequest).where(HelpRequest.enrollment_id == enrollment.id, HelpRequest.handled_at.is_(None))
+    )
+
+
+def _help_state(help_request: HelpRequest | None, back: str, withdrawn: bool = False, page: bool = False,
+                focus: bool = True):
+    """What she sees after asking: when her instructor will see it, whether it has been seen, and a way
+    to take it back; while it is open, htmx asks again every 15 s (without JavaScript: "Check again")."""
+    from .helptime import next_session_start
+
+    when = None
+    if help_request is not None and help_request.handled_at is None and help_request.seen_at is None:
+        when = next_session_start(current_enrollment().workshop_id)
+    seen = help_request.seen_at if help_request is not None else None
+    context = dict(help_request=help_request, back=back, withdrawn=withdrawn, when=when, form=ActionForm(), focus=focus,
+                   seen_time=format_datetime(seen, "HH:mm") if seen else "",
+                   when_text=format_datetime(when[1], "EEEE d.M. HH:mm") if when and when[1] else "")
+    if page:
+        return render_template("learn/help.html", **context)
+    return render_template("_partials/help_state.html", **context)
+
+
+@bp.route("/help", methods=["GET"])
+def help_status():
+    """Her latest request and its state (the page without JavaScript; htmx asks for the fragment)."""
+    enrollment = current_enrollment()
+    back = same_site_path(request.args.get("back"), url_for("learn.home"))
+    latest = db.session.scalar(
+        db.select(HelpRequest).where(HelpRequest.enrollment_id == enrollment.id)
+        .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc()).limit(1)
+    )
+    # htmx asks every 15 s: its answer must not take focus from what she is doing
+    response = make_response(_help_state(latest, back, page=not is_htmx(), focus=not is_htmx()))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route("/help/withdraw", methods=["POST"])
+def help_withdraw():
+    """She takes her request back (solved it herself, pressed by mistake): it leaves the class view."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    enrollment = current_enrollment()
+    open_request = _open_help(enrollment)
+    if open_request is not None:
+        open_request.handled_at = open_request.withdrawn_at = utcnow()
+        db.session.commit()
+    back = same_site_path(request.form.get("back"), url_for("learn.home"))
+    if is_htmx():
+        return _help_state(open_request, back, withdrawn=True)
+    flash(_("You took back your request for help."), "info")
+    return redirect(back, code=303)

@@ -140,5 +140,22 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def practice_context():
         if request.blueprint in sims:
-            return {"practice": practice_step(), "sim_name": request.blueprint}
+            practice = practice_step()
+            return {"practice": practice, "sim_name": request.blueprint,
+                    "practice_compact": _seen_before(request.blueprint, practice)}
         return {}
+
+
+SEEN_KEY = "practice_seen"
+
+
+def _seen_before(sim: str, practice) -> bool:
+    """Whether she has already seen this sim's banner with this task: then it is one line she can open
+    (on a phone the message she must answer was two screens down). A new task shows in full once."""
+    key = f"{sim}:{practice[0].course}/{practice[0].id}/{practice[1].id}" if practice else sim
+    seen = session.get(SEEN_KEY)
+    seen = seen if isinstance(seen, list) else []
+    if key in seen:
+        return True
+    session[SEEN_KEY] = (seen + [key])[-20:]
+    return False

@@ -194,6 +194,12 @@ def build(workshop: Workshop) -> ClassView:
         .options(contains_eager(HelpRequest.enrollment).contains_eager(Enrollment.learner))
         .order_by(HelpRequest.created_at)
     ).unique())
+    unseen = [h.id for h in view.help_requests if h.seen_at is None]
+    if unseen:  # on her screen now: the learner's page says it has been seen (one statement for all),
+        # on a connection of its own, so the rows this view has loaded stay loaded (no commit expires them)
+        with db.engine.begin() as connection:
+            connection.execute(db.update(HelpRequest).where(HelpRequest.id.in_(unseen), HelpRequest.seen_at.is_(None))
+                               .values(seen_at=now))
 
     # Stuck (1): three or more wrong answers today on a step she has not got past.
     by_id = {e.id: e for e in enrollments}

@@ -82,7 +82,8 @@ def poll():
     else:
         response = make_response(render_template(
             "mail/_list.html", folder="inbox", messages=mb.messages(learner, "inbox"), state=state,
-            arrived=True, query="", folder_labels=FOLDER_LABELS, shown=mb.shown))
+            arrived=True, query="", folder_labels=FOLDER_LABELS, shown=mb.shown,
+            counts=mb.unread_counts(learner)))  # the Inbox count comes along (out of band)
     response.vary.add("HX-Request")
     return response
 
