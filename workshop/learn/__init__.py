@@ -24,6 +24,7 @@ from ..review.state import version as review_version
 from ..models import Assignment, HelpRequest, Status, utcnow
 from ..web import catalogue, current_enrollment, fragment_response, is_htmx, page_or_fragment
 from . import progress as prog
+from .helptime import next_session_start
 
 bp = Blueprint("learn", __name__)
 
@@ -340,8 +341,6 @@ def _help_state(help_request: HelpRequest | None, back: str, withdrawn: bool = F
                 focus: bool = True):
     """What she sees after asking: when her instructor will see it, whether it has been seen, and a way
     to take it back; while it is open, htmx asks again every 15 s (without JavaScript: "Check again")."""
-    from .helptime import next_session_start
-
     when = None
     if help_request is not None and help_request.handled_at is None and help_request.seen_at is None:
         when = next_session_start(current_enrollment().workshop_id)
