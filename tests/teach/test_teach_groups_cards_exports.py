@@ -210,6 +210,8 @@ def test_her_data_as_a_file_and_deleting_her_with_everything(app, factory, teach
     assert "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.get_data())
     assert data["name"] == "Amina" and len(data["answers"]) == 1 and len(data["help_requests"]) == 1
+    # everything stored about her help request, also when an instructor saw it and whether she took it back
+    assert set(data["help_requests"][0]) == {"course", "lesson", "step", "at", "seen_at", "handled_at", "withdrawn_at"}
     assert data["instructor_notes"] == [{"text": f"note about {lid}", "at": data["instructor_notes"][0]["at"]}]
     assert "Bilan" not in response.get_data(as_text=True)
 

@@ -71,7 +71,7 @@ def practice_step():
         return None
     lesson = catalogue().lesson(parts[0], parts[1])
     step = lesson.step(parts[2]) if lesson else None
-    return (lesson, step) if step is not None and step.type == "practice" else None
+    return (lesson, step) if step is not None and step.practises else None
 
 
 @bp.route("/open/<sim>")

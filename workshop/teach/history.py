@@ -155,7 +155,8 @@ def learner_data(user: User) -> dict:
             for ev in events
         ],
         "help_requests": [
-            {"course": h.course, "lesson": h.lesson, "step": h.step, "at": _iso(h.created_at), "handled_at": _iso(h.handled_at)}
+            {"course": h.course, "lesson": h.lesson, "step": h.step, "at": _iso(h.created_at),
+             "seen_at": _iso(h.seen_at), "handled_at": _iso(h.handled_at), "withdrawn_at": _iso(h.withdrawn_at)}
             for h in helps
         ],
         "instructor_notes": [{"text": n.text, "at": _iso(n.created_at)} for n in notes],
