@@ -186,7 +186,8 @@ def plain_error_page(status: int, texts):
     """An error page that needs no database, no signed-in user and no context processor: the page
     of last resort, in her language as far as it can be known. `texts()` gives (title, message)."""
     locale = locale_without_database()
-    with force_locale(locale):
+    # the default address too: asking how she likes to be addressed would read her account
+    with force_locale(locale), i18n.force_address(None):
         title, message = texts()
         html = current_app.jinja_env.get_template("errors/plain.html").render(
             title=title, message=message, again=_("Try again"), locale=locale, text_dir=i18n.direction(locale),

@@ -51,8 +51,10 @@ def test_arabic_learner_pays_the_electricity_bill_on_a_phone(app, factory, live_
     page.click(f"a[href='{B}/mail']")
     bill = the_bill(app, uid, "electricity")
     page.click(f"a[href='{B}/mail/{bill.id}']")
-    picture = page.locator("img.bill-picture")
-    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.locator("img.bill-picture").wait_for()
+    # the picture is drawn from her sandbox on the server; a loaded machine may take a moment
+    page.wait_for_function("() => { const img = document.querySelector('img.bill-picture');"
+                           " return img.complete && img.naturalWidth > 0; }", timeout=15000)
     page.screenshot(path="test-results/bank-ar-bill.png", full_page=True)
     # She types what she reads, with one digit of the reference wrong.
     page.goto(f"{live_server}{B}/pay")
@@ -149,7 +151,8 @@ def test_scanning_the_paper_bill_with_the_practice_phone(app, factory, live_serv
     if page.locator(f"input[name=bill][value='{bill.id}']").count() == 0:  # point the camera at the daycare bill
         page.click(f"a[href='{B}/pay/scan?bill={bill.id}']")
     view, frame = page.locator(".scan-view"), page.locator(".scan-frame")
-    assert page.locator("img.scan-bill").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function("() => { const img = document.querySelector('img.scan-bill');"
+                           " return img && img.complete && img.naturalWidth > 0; }", timeout=15000)
     assert view.is_visible() and frame.is_visible()
     box, frame_box = view.bounding_box(), frame.bounding_box()
     assert box["width"] <= 360 and frame_box["x"] >= box["x"] and frame_box["width"] < box["width"]
