@@ -17,10 +17,10 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
-from workshop import create_app
+from workshop import clock, create_app
 from workshop.extensions import db as _db
 from workshop.extensions import limiter
-from workshop.models import Enrollment, Role, User, Workshop, utcnow
+from workshop.models import Enrollment, Role, User, Workshop
 
 @contextmanager
 def recorded_queries(app):
@@ -194,6 +194,14 @@ def client(app):
 
 
 @pytest.fixture
+def frozen_clock():
+    """`frozen_clock(moment)` stands the application's one clock (workshop.clock) at `moment`
+    (aware, or naive UTC) for the rest of the test; it runs again afterwards."""
+    yield lambda moment: clock.set_source(lambda: moment)
+    clock.set_source(None)
+
+
+@pytest.fixture
 def ctx(app):
     with app.app_context():
         yield
@@ -230,7 +238,7 @@ class Factory:
         from datetime import time, timedelta
 
         with self.app.app_context():
-            today = utcnow().date()
+            today = clock.today()
             w = Workshop(name=name, language=language, location="Itäkeskus", weekday=1, start_time=time(10),
                          starts_on=today - timedelta(days=7), ends_on=today + timedelta(days=100))
             if instructor:

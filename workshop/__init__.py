@@ -7,11 +7,13 @@ from pathlib import Path
 
 from flask import Flask, current_app, request
 from flask_compress import Compress
+from flask_login import current_user
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n, privacy
+from . import access, admin, auth, cli, i18n, learn, privacy, review, sims, teach, web
+from .auth import identity
 from .config import ROOT, Config
 from .curriculum import load_catalogue
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -24,7 +26,7 @@ CSP = (
 
 
 def create_app(config: dict | None = None) -> Flask:
-    settings = Config().as_dict()
+    settings = Config(config).as_dict()
     settings.update(config or {})
     app = Flask(
         __name__,
@@ -47,10 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     Compress(app)
 
-
-    from . import auth, learn, teach, admin, sims, cli, web
-    from . import review
-
+    identity.init_app(app)
+    i18n.init_app(app, reviewed_wording=review.state.reviewed_text)  # reviewed wording before the catalog
     web.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(learn.bp)
@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(review.bp)
     sims.init_app(app)
+    access.init_app(app)  # after every route exists: each has its rule, or the app does not start
     _check_only_rate_limited_routes(app)
     auth.throttle.init_app(app, limiter.storage)
 
@@ -103,8 +104,6 @@ def _private_folder(path: Path) -> None:
 def _private_sqlite_file(uri: str) -> None:
     """A SQLite database file is the owner's only (0600): made so before SQLite first opens it (its
     -wal and -shm files take the same mode), and tightened if an older one was readable by others."""
-    from sqlalchemy.engine import make_url
-
     url = make_url(uri)
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or url.database.startswith("file:"):
         return
@@ -135,8 +134,6 @@ def _not_rate_limited() -> bool:
 
 
 def _signed_in() -> bool:
-    from flask_login import current_user
-
     return bool(getattr(current_user, "is_authenticated", False))
 
 

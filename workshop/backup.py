@@ -29,10 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from flask import current_app
+from flask_migrate import upgrade
 
 from .extensions import db
 from .models import utcnow
+from .review.models import Narration
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -80,8 +83,6 @@ def sha256(path: Path) -> str:
 
 def expected_revision() -> list[str]:
     """The Alembic heads of this code: a backup must be at exactly this schema."""
-    from alembic.script import ScriptDirectory
-
     migrate = current_app.extensions["migrate"]
     return sorted(ScriptDirectory.from_config(migrate.migrate.get_config(migrate.directory)).get_heads())
 
@@ -262,8 +263,6 @@ def _check_database(checked: CheckedBackup) -> None:
         problems = list(conn.execute("PRAGMA foreign_key_check"))
         if problems:
             raise BackupError(f"{DB_FILE} has rows pointing at missing rows ({problems[0][0]}): the backup is damaged.")
-        from .review.models import Narration
-
         named = conn.execute(f"SELECT locale, filename, size, digest FROM {Narration.__tablename__}").fetchall()
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{DB_FILE} is damaged ({exc}).") from None
@@ -333,8 +332,7 @@ def _swap_narrations(staged: Path) -> None:
 def _restore_secret_key(checked: CheckedBackup) -> list[str]:
     key = checked.secret_key()
     notes = []
-    environment = os.environ.get("SECRET_KEY")
-    if environment and environment != key:
+    if current_app.config["SECRET_KEY_SOURCE"] == "environment" and current_app.config["SECRET_KEY"] != key:
         notes.append("SECRET_KEY is set in the environment and differs from the backup's: set it to the "
                      f"value in {checked.folder / SECRET_FILE}, or set-up tablets and sign-in codes stop working.")
     instance = private_dir(Path(current_app.instance_path))
@@ -379,8 +377,6 @@ def _restore_sqlite(checked: CheckedBackup) -> None:
 
 def _restore_postgresql(checked: CheckedBackup) -> None:
     """Empty every table and fill it from the backup in one transaction: all or nothing."""
-    from flask_migrate import upgrade
-
     db.session.remove()
     inspector = sa.inspect(db.engine)
     if not inspector.has_table(VERSION_TABLE):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 from datetime import time, timedelta
 from pathlib import Path
@@ -9,9 +10,10 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 
-from . import backup
+from . import backup, clock, i18n_tools
 from .curriculum import ContentError, load_catalogue
 from .extensions import db
+from .review.models import set_grants
 from .models import (
     Assignment, Enrollment, HelpRequest, Progress, Role, Status, StepEvent, User, Workshop, format_code, utcnow,
 )
@@ -27,11 +29,9 @@ def create_demo_data(password_factory=None) -> dict:
 
     Returns every sign-in in clear text, the only time the codes exist unhashed.
     """
-    import secrets
-
     password_factory = password_factory or (lambda: secrets.token_urlsafe(9))
     catalogue = current_app.extensions["askel_catalogue"]
-    today = utcnow().date()
+    today = clock.today()
     credentials: dict = {"staff": [], "groups": []}
 
     def staff(username: str, name: str, role: Role, locale: str) -> User:
@@ -46,8 +46,7 @@ def create_demo_data(password_factory=None) -> dict:
     deeqa = staff("deeqa", "Deeqa", Role.INSTRUCTOR, "so")
     rasha = staff("rasha", "Rasha", Role.INSTRUCTOR, "ar")
     db.session.flush()
-    from .review.models import set_grants  # the coordinator's grants: each reviews her own language
-
+    # the coordinator's grants: each reviews her own language
     set_grants(deeqa.id, {("so", "wording"), ("so", "narration")})
     set_grants(rasha.id, {("ar", "wording"), ("ar", "narration")})
 
@@ -126,7 +125,7 @@ def init_app(app: Flask) -> None:
                   help="Where the site runs, for the printed links (ASKEL_PUBLIC_URL, when set, wins).")
     def demo_data(if_empty: bool, served_at: str) -> None:
         """Create demo groups and print every sign-in (also saved in instance/demo-sign-ins.txt)."""
-        base_url = current_app.config.get("PUBLIC_URL") or served_at.rstrip("/")
+        base_url = current_app.config["PUBLIC_URL"] or served_at.rstrip("/")
         saved = Path(current_app.instance_path) / DEMO_FILE
         kept = Path(current_app.instance_path) / DEMO_DATA_FILE
         if db.session.scalar(db.select(db.func.count(User.id))):
@@ -192,8 +191,6 @@ def init_app(app: Flask) -> None:
     @click.argument("action", type=click.Choice(["extract", "update", "compile", "all"]))
     def i18n_command(action: str) -> None:
         """Translation catalogs: extract the .pot files, update the .po files, compile the .mo files."""
-        from . import i18n_tools
-
         if action in ("extract", "all"):
             i18n_tools.extract()
         if action in ("update", "all"):
@@ -208,9 +205,6 @@ def init_app(app: Flask) -> None:
         """The masculine overlay (docs/translating.md): `todo FILE` writes, as JSON, every entry that
         addresses a woman and has no current masculine text; `fill FILE` writes the masculine texts
         of such a file into the overlay catalogs. Then `flask i18n compile`."""
-
-        from . import i18n_tools
-
         if action == "todo":
             todo = i18n_tools.masculine_todo()
             file.write_text(json.dumps(todo, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,4 +1,8 @@
-"""Settings, read from the environment with safe defaults for a workshop laptop."""
+"""Settings, read from the environment with safe defaults for a workshop laptop.
+
+Every setting the application reads is declared here, once, with its default: code elsewhere reads
+`app.config["NAME"]`, never `.get("NAME", default)` or the environment (tests/unit/test_config.py
+fails on either), so a setting has one default and one place that documents it."""
 from __future__ import annotations
 
 import os
@@ -30,10 +34,20 @@ def _secret_key(instance: Path) -> str:
 class Config:
     """Defaults; every value can be overridden by an environment variable or by create_app(config)."""
 
-    def __init__(self) -> None:
-        instance = Path(os.environ.get("ASKEL_INSTANCE", ROOT / "instance"))
+    def __init__(self, given: dict | None = None) -> None:
+        """`given`: what create_app(config) sets, so that nothing is made for a value it replaces
+        (a key given there is not also generated and written to instance/secret_key)."""
+        given = given or {}
+        instance = Path(given.get("INSTANCE_PATH") or os.environ.get("ASKEL_INSTANCE", ROOT / "instance"))
         self.INSTANCE_PATH = str(instance)
-        self.SECRET_KEY = _secret_key(instance)
+        # Where the key comes from: "given" (create_app), "environment" (SECRET_KEY) or "file"
+        # (instance/secret_key, made once). A restore compares the backup's key with it (backup.py).
+        if given.get("SECRET_KEY"):
+            self.SECRET_KEY, self.SECRET_KEY_SOURCE = given["SECRET_KEY"], "given"
+        elif os.environ.get("SECRET_KEY"):
+            self.SECRET_KEY, self.SECRET_KEY_SOURCE = os.environ["SECRET_KEY"], "environment"
+        else:
+            self.SECRET_KEY, self.SECRET_KEY_SOURCE = _secret_key(instance), "file"
         # Rotating the key: the old one stays here (comma-separated) until every card was used or
         # renewed; sessions, CSRF tokens, tablets and codes signed or keyed by it keep working.
         self.SECRET_KEY_FALLBACKS = [k for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k]
@@ -88,6 +102,14 @@ class Config:
         self.MAX_CONTENT_LENGTH = 2 * 1024 * 1024
         # How long a worker process keeps who-is-signed-in before reading it again (workshop.auth.identity).
         self.IDENTITY_SECONDS = float(os.environ.get("ASKEL_IDENTITY_SECONDS", "2"))
+        # How often a worker process asks whether reviewed wording or narrations changed (review/state.py):
+        # another process's edit shows within this time, the editing process's at once.
+        self.REVIEW_REFRESH_SECONDS = float(os.environ.get("ASKEL_REVIEW_REFRESH_SECONDS", "2"))
+        # The practice services: how long after she writes the teacher's reply arrives (seconds), and
+        # the longest message body the practice inbox keeps (characters).
+        self.MAIL_REPLY_DELAY = float(os.environ.get("ASKEL_MAIL_REPLY_DELAY", "20"))
+        self.MAIL_BODY_LIMIT = int(os.environ.get("ASKEL_MAIL_BODY_LIMIT", "5000"))
+        self.WILMA_REPLY_DELAY = float(os.environ.get("ASKEL_WILMA_REPLY_DELAY", "20"))
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

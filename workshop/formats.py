@@ -14,26 +14,21 @@ from __future__ import annotations
 
 import re
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date, format_datetime as _babel_datetime
 from babel.numbers import format_currency
+from flask import has_request_context
 from markupsafe import Markup
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
+from . import i18n
+from .clock import HELSINKI, helsinki  # noqa: F401  (the one clock's Helsinki time)
+
 FINNISH = "fi_FI"
 LRI, PDI = "\u2066", "\u2069"
 # Marks Babel puts into some locales' dates (Arabic): the whole value is isolated instead.
 _MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"))
-
-
-def helsinki(moment: datetime) -> datetime:
-    """A moment in Helsinki time. A naive datetime is taken as UTC (how the database keeps it)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(HELSINKI)
 
 
 # ---- plain text, no isolation (form field values, pictures, the bank's own rules) ----------------
@@ -89,13 +84,9 @@ def isolate(text: str) -> str:
 
 
 def _right_to_left() -> bool:
-    from flask import has_request_context
-
     if not has_request_context():
         return False
-    from .i18n import RTL
-
-    return _locale() in RTL
+    return _locale() in i18n.RTL
 
 
 def ltr_html(text: str, cls: str = "ltr") -> Markup:
@@ -127,9 +118,7 @@ def fi_datetime(moment: datetime, pattern: str = "d.M.yyyy H.mm") -> Markup:
 
 
 def _locale() -> str:
-    from .i18n import current_locale
-
-    return current_locale()
+    return i18n.current_locale()
 
 
 def local_date(value, pattern: str = "short") -> Markup:

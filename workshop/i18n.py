@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from babel import support
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, get_locale
 from flask_login import current_user
 
@@ -49,8 +49,13 @@ class AddressedDomain(Domain):
 
 lessons_domain = AddressedDomain(domain="lessons")
 messages_domain = AddressedDomain(domain="messages")
-# Wording reviewed in the browser (workshop.review sets this): (context, English) -> text or None.
-reviewed_wording = None
+# Wording reviewed in the browser, consulted before the catalog: create_app names the function
+# (workshop.review.state.reviewed_text: (context, English) -> text or None) with init_app.
+REVIEWED = "askel_reviewed_wording"
+
+
+def init_app(app, reviewed_wording) -> None:
+    app.extensions[REVIEWED] = reviewed_wording
 
 
 def chosen_locale() -> str | None:
@@ -140,6 +145,7 @@ def lesson_text(context: str, message: str) -> str:
     """A lesson text in the current locale (gettext domain `lessons`, context course/lesson/step/field)."""
     if not message:
         return message
+    reviewed_wording = current_app.extensions.get(REVIEWED) if has_app_context() else None
     text = None
     if reviewed_wording is not None:
         reviewed = reviewed_wording(context, message)
@@ -149,7 +155,7 @@ def lesson_text(context: str, message: str) -> str:
     if text is None:
         text = lessons_domain.pgettext(context, message)
     if current_locale() in RTL:  # Finnish words, amounts and addresses keep reading left to right
-        from .formats import isolate_ltr_runs
+        from .formats import isolate_ltr_runs  # a real cycle: formats writes in the reader's locale (i18n)
 
         text = isolate_ltr_runs(text)
     return text

@@ -51,7 +51,7 @@ def _log_exception(app: Flask, exc_info) -> None:
 
 def init_app(app: Flask) -> None:
     """Before the database engine is made: SQL errors never carry values; errors logged redacted."""
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     app.log_exception = types.MethodType(_log_exception, app)
 
 

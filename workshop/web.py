@@ -1,6 +1,7 @@
 """What every blueprint shares: the signed-in user, template helpers, htmx, errors."""
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from pathlib import Path
@@ -10,14 +11,16 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.routing import IntegerConverter
 
-from . import address, formats, i18n
-from .auth import identity  # noqa: F401  (registers the user loader)
+from . import access, address, formats, i18n
+from .auth.throttle import counters
 from .extensions import db, login_manager
+from .models import FormSubmission
+from .privacy import redacted_traceback
 
 
 def catalogue():
@@ -54,19 +57,6 @@ def current_enrollment():
     return current_user.membership_now()
 
 
-def role_required(*roles: str):
-    """Authorisation for a whole blueprint: its before_request calls this once."""
-
-    def check():
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
-        if current_user.role not in roles:
-            abort(403)
-        return None
-
-    return check
-
-
 class Pager:
     """One page of a long list, so a page loads the same number of rows for 3 groups or 300.
     `query` selects the rows (ordered); the count is one SQL COUNT, never rows in Python."""
@@ -91,8 +81,6 @@ def static_url(filename: str, endpoint: str = "static") -> str:
     urls = current_app.extensions.setdefault("askel_static_urls", {})
     key = (endpoint, filename)
     if key not in urls:
-        import hashlib
-
         owner = current_app if endpoint == "static" else current_app.blueprints[endpoint.rpartition(".")[0]]
         path = Path(owner.static_folder) / filename
         version = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.exists() else "0"
@@ -105,8 +93,6 @@ def media_url(filename: str) -> str:
     picture still shows at once (learn.media gives a versioned URL a year's cache). Built once."""
     urls = current_app.extensions.setdefault("askel_media_urls", {})
     if filename not in urls:
-        import hashlib
-
         path = catalogue().root / "media" / filename
         version = hashlib.sha256(path.read_bytes()).hexdigest()[:10] if path.is_file() else "0"
         urls[filename] = url_for("learn.media", filename=filename, v=version)
@@ -119,8 +105,6 @@ def fi_label(finnish: str, key: str | None = None):
     The meaning comes from the project glossary (by key, or by the Finnish text itself), so a term
     is translated the same way in every lesson and every sim.
     """
-    from markupsafe import Markup, escape
-
     glossary = catalogue().glossary
     term = glossary.terms.get(key) if key else glossary.by_finnish.get(finnish)
     if term is None:  # every label a learner meets needs its glossary entry
@@ -172,8 +156,6 @@ class Once:
         self.key = value if ONCE_RE.fullmatch(value) else None
 
     def _seen(self):
-        from .models import FormSubmission
-
         return db.session.get(FormSubmission, (current_user.id, self.key)) if self.key else None
 
     def replay(self):
@@ -181,8 +163,6 @@ class Once:
         return redirect(seen.location, code=303) if seen is not None else None
 
     def record(self, location: str) -> None:
-        from .models import FormSubmission
-
         if self.key:
             db.session.add(FormSubmission(user_id=current_user.id, key=self.key, location=location[:500]))
 
@@ -239,8 +219,6 @@ def init_app(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import redirect, session
-
         if request.method == "GET":
             session["next"] = request.full_path if request.query_string else request.path
         if is_htmx():
@@ -261,13 +239,12 @@ def init_app(app: Flask) -> None:
             abort(400)
 
     @app.route("/healthz")
+    @access.public
     def healthz():
         """For load balancers and the benchmark's ceiling: the cheapest Flask route there is. Also says
         how sign-in limits are counted: shared (Redis), in-process (memory://), or degraded (Redis does
         not answer: counted in this process meanwhile). It stays 200 when degraded, since sign-in
         still works; monitoring alerts on the first line."""
-        from .auth.throttle import counters
-
         state = counters().state()
         body = f"{'degraded' if state['degraded'] else 'ok'}\nlimiter: {state['limiter']}\n"
         return body, 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store",
@@ -345,8 +322,7 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
             return error_page(500, *texts())
         except Exception as failure:  # noqa: BLE001  (the page itself failed, most likely for want of the database)
-            from .privacy import redacted_traceback  # never an exception's message: it may quote what she typed
-
+            # never an exception's message: it may quote what she typed
             current_app.logger.error("the error page failed; answering with the plain one\n%s", redacted_traceback(failure))
         try:
             db.session.rollback()

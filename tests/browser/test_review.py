@@ -26,12 +26,6 @@ SHOTS = Path("/tmp/askel-review-shots")
 COURSE, LESSON = "start", "01-welcome"
 
 
-@pytest.fixture(autouse=True)
-def _no_narration_files_left(app):
-    yield
-    shutil.rmtree(Path(app.instance_path) / "narrations", ignore_errors=True)
-
-
 def staff(app, factory, username: str, locale: str | None, role=Role.INSTRUCTOR) -> int:
     uid = factory.staff(username, role=role)
     with app.app_context():

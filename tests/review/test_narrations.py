@@ -1,5 +1,6 @@
-"""Narrations: upload checks with clear messages, storage under instance/, serving with caching by
-their own route only, replace and delete remove the old file, the listen partial, missing list."""
+"""Narrations: upload checks with clear messages, storage in the database (every host serves them),
+serving with caching by their own route only, replace and delete remove the old sound, the listen
+partial, missing list."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 from tests.review import sounds
 from tests.review.helpers import said, said_n, LESSON, STEP, make_world, narration_url, upload
 from tests.conftest import csrf_token
+from workshop import storage
 from workshop.review import audio
 
 NAN_WEBM = b"\x1a\x45\xdf\xa3\x80" + b"\x44\x89\x84\x7f\xc0\x00\x00" + b"\xec\x88" + bytes(8)
@@ -21,21 +23,24 @@ def world(app, factory):
     return make_world(app, factory)
 
 
-def folder(app, locale="so") -> Path:
-    return Path(app.instance_path) / "narrations" / locale
-
-
 def files(app, locale="so") -> list[str]:
-    return sorted(p.name for p in folder(app, locale).glob("*")) if folder(app, locale).exists() else []
+    with app.app_context():
+        return [name.rsplit("/", 1)[1] for name in storage.files().names(f"narrations/{locale}/")]
 
 
-def test_upload_is_stored_under_instance_and_served_with_caching(app, world):
+def stored(app, name: str, locale="so") -> bytes | None:
+    with app.app_context():
+        return storage.files().get(f"narrations/{locale}/{name}")
+
+
+def test_upload_is_stored_in_the_database_and_served_with_caching(app, world):
     data = sounds.wav(1.5)
     response = upload(world["clients"]["instructor"], "so", data)
     assert response.status_code == 303
     url = narration_url(app, "so")
     name = url.rsplit("/", 1)[1]
-    assert files(app) == [name] and (folder(app) / name).read_bytes() == data
+    assert files(app) == [name] and stored(app, name) == data
+    assert not any(Path(app.instance_path).rglob(name))  # on no host's disk
     learner = world["clients"]["learner"]
     served = learner.get(url)
     assert served.status_code == 200 and served.data == data
@@ -60,8 +65,8 @@ def test_the_file_cannot_be_read_by_any_other_route(app, world):
         response = client.get(path)
         assert response.status_code in (404, 308), path
         assert response.data[:4] != b"RIFF", path
-    # the file lives outside /static and outside the lessons' media
-    assert not str(folder(app)).startswith(str(Path(app.static_folder)))
+    # the sound is in no folder any route serves
+    assert not any(Path(app.static_folder).rglob(name)) and not any(Path(app.instance_path).rglob(name))
 
 
 def test_replacing_and_deleting_remove_the_old_file(app, world):
@@ -151,3 +156,34 @@ def test_too_large_for_a_learner_or_anonymous_is_the_plain_refusal(app, world):
         assert response.status_code == 413, role
         html = response.get_data(as_text=True)
         assert said(app, "so", "This file is too large. A recording can be at most 2 MB.") not in html and 'type="file"' not in html
+
+
+def test_a_recording_made_through_one_host_plays_on_another(app, world):
+    """Two hosts share the database, not a disk: the second has an instance folder of its own."""
+    from tests.conftest import staff_client
+    from workshop import create_app
+
+    data = sounds.wav(1)
+    assert upload(world["clients"]["instructor"], "so", data).status_code == 303
+    url = narration_url(app, "so")
+    other_host = create_app({key: app.config[key] for key in (
+        "TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "RATELIMIT_STORAGE_URI", "IDENTITY_SECONDS")}
+        | {"INSTANCE_PATH": str(Path(app.instance_path).parent / "other-host")})
+    served = staff_client(other_host, "liisa").get(url)
+    assert served.status_code == 200 and served.data == data
+    with other_host.app_context():
+        from workshop.extensions import db
+
+        db.engine.dispose()
+
+
+def test_a_failed_commit_keeps_neither_the_sound_nor_the_row(app, world, monkeypatch):
+    from workshop.review import state
+
+    def fail():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(state, "bump", fail)
+    with pytest.raises(RuntimeError):
+        upload(world["clients"]["instructor"], "so", sounds.wav(1))
+    assert files(app) == [] and narration_url(app, "so") is None

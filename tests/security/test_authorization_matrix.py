@@ -1,11 +1,11 @@
 """The authorisation matrix, generated from the app's URL map.
 
-Every route (endpoint) has an entry in ACCESS saying who may use it. The test builds a small world
+Every route has a rule the application declares (workshop/access.py), read here through tests/routes.py;
+the app does not start with a route that has none. The test builds a small world
 (two groups, each with an instructor and learners; a coordinator), finds a real URL for every route
 by crawling the pages its owner sees (so the ids are the owner's own objects: her messages, her
 payments, the instructor's group), and replays each URL as anonymous, the owner, another learner,
 the group's instructor, another group's instructor and the coordinator, checking the answer.
-A route without an entry fails the test, so a new route cannot ship without a rule.
 """
 from __future__ import annotations
 
@@ -17,57 +17,19 @@ import pytest
 from workshop.review.models import set_grants
 
 from tests.conftest import csrf_token, sign_in
+from tests.routes import ENDS_SESSION, refused
+from tests.routes import kind as rule_kind
 from tests.security.crawl import crawl, example_url
 from workshop.extensions import db
 from workshop.models import HelpRequest, Role, User, Workshop
 
-# public      anyone
-# learner     a signed-in learner, her own objects only (staff: 403)
-# staff       instructors for their own groups' objects, the coordinator for all (learner: 403)
-# staff-any   any instructor or the coordinator, nothing group-owned (learner: 403)
-# coordinator the coordinator only
-# signed-in   anyone signed in (anonymous: to the sign-in page)
-# device      a tablet set up by an instructor (no device: 403 for everyone)
-ACCESS = {
-    "static": "public", "healthz": "public",
-    "learn.index": "public", "learn.language": "public", "learn.media": "public",
-    "auth.sign_in": "public", "auth.staff_sign_in": "public", "auth.signed_out": "public",
-    "auth.card": "public", "auth.sign_out": "public", "auth.sign_out_everywhere": "signed-in",
-    "learn.home": "learner", "learn.my_progress": "learner", "learn.address": "learner", "learn.lesson": "learner",
-    "learn.step": "learner", "learn.lesson_done": "learner", "learn.help": "learner",
-    "learn.help_status": "learner", "learn.help_withdraw": "learner",
-    "sims.open": "learner", "sims.reset": "learner",
-    "auth.tablet.names": "device", "auth.tablet.learner": "device", "auth.tablet.idle": "device",
-    "auth.tablet.still_here": "device",
-    "auth.tablet.setup_index": "staff-any", "auth.tablet.setup": "staff", "auth.tablet.remove_device": "staff",
-    "auth.tablet.pictures": "staff",
-    "admin.index": "coordinator", "admin.group": "coordinator", "admin.instructor": "coordinator",
-    "admin.instructors": "coordinator", "admin.report": "coordinator", "admin.report_csv": "coordinator",
-    "admin.reset_password": "coordinator", "admin.set_active": "coordinator", "admin.set_rights": "coordinator",
-    "review.index": "staff-any", "review.lesson": "staff-any", "review.edit": "staff-any",
-    "review.revert": "staff-any", "review.missing": "staff-any", "review.narration": "staff-any",
-    "review.narration_delete": "staff-any", "review.narration_file": "public",
-}
-for _endpoint in ("index", "group", "group_edit", "group_new", "cards", "export_csv", "help_handled", "learner",
-                  "learner_add", "learner_delete", "learner_export", "learner_remove", "learner_rename",
-                  "learner_renew", "learner_sign_out", "learner_address", "learners", "lessons_plan", "note_add"):
-    ACCESS[f"teach.{_endpoint}"] = "staff-any" if _endpoint in ("index", "group_new") else "staff"
-
-
-def access(endpoint: str, app) -> str | None:
-    """Its rule in ACCESS; every route of a registered practice service is the learner's own sandbox
-    (its static files are public, like the site's)."""
-    service, _dot, view = endpoint.partition(".")
-    if service in app.extensions["askel_sims"]:
-        return "public" if view == "static" else "learner"
-    return ACCESS.get(endpoint)
-
 
 def test_every_route_has_a_rule(app):
-    missing = sorted(r.endpoint for r in app.url_map.iter_rules() if access(r.endpoint, app) is None)
-    assert not missing, f"routes without an authorisation rule: {missing}"
-    stale = sorted(set(ACCESS) - {r.endpoint for r in app.url_map.iter_rules()})
-    assert not stale, f"rules for routes that no longer exist: {stale}"
+    """The rules are the application's own (workshop.access); the app refuses to start without one
+    for every route, and this checks each is a kind the walks know."""
+    kinds = {rule.endpoint: rule_kind(app, rule.endpoint) for rule in app.url_map.iter_rules()}
+    assert set(kinds.values()) <= {"public", "signed-in", "learner", "staff", "coordinator", "device"}
+    assert kinds["learn.step"] == "learner" and kinds["teach.group"] == "staff" and kinds["admin.index"] == "coordinator"
 
 
 def _staff_client(app, username: str):
@@ -130,25 +92,8 @@ def _expected(kind: str, role: str, owned: bool) -> set[int]:
     ok = {200, 302, 303, 400, 422}  # 400/422: a POST without its form fields is refused politely
     if kind == "public":
         return ok | {404}
-    if kind == "device":
-        return {403}
-    if role == "anonymous":
-        return {302}
-    if kind == "signed-in":
-        return ok
-    if kind == "learner":
-        if role == "learner":
-            return ok
-        if role == "other learner":
-            return {404} if owned else ok
-        return {403}
-    if role in ("learner", "other learner"):
-        return {403}
-    if kind == "coordinator":
-        return ok if role == "coordinator" else {403}
-    if kind == "staff" and role == "other instructor" and owned:
-        return {404}
-    return ok
+    status = refused(kind, role, owned)
+    return ok if status is None else {status}
 
 
 def test_authorisation_matrix(app, world):
@@ -161,13 +106,13 @@ def test_authorisation_matrix(app, world):
     rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint in samples),
                    key=lambda r: samples[r.endpoint][0] == "POST")
     for rule in rules:
-        kind = access(rule.endpoint, app)
+        kind = rule_kind(app, rule.endpoint)
         method, url = samples[rule.endpoint]
         owned = bool(re.search(r"/\d+(/|$|\.)", urlsplit(url).path))
         reached += 1
         for role, client in clients.items():
             expected = _expected(kind, role, owned)
-            if method == "POST" and (expected & {200, 303} or rule.endpoint in ("auth.sign_out", "auth.sign_out_everywhere")):
+            if method == "POST" and (expected & {200, 303} or rule.endpoint in ENDS_SESSION):
                 continue
             if method == "POST":
                 response = client.post(url, data={"csrf_token": csrf_token(client)})
@@ -182,9 +127,9 @@ def test_authorisation_matrix(app, world):
     # Routes no page links to in this world (behind a practice sign-in, downloads, ...): the role gate
     # is checked with ids nobody owns; a learner or an instructor gets 403 or 404, never the page.
     unreached = [r for r in app.url_map.iter_rules()
-                 if r.endpoint not in samples and access(r.endpoint, app) not in ("public", "device")]
+                 if r.endpoint not in samples and rule_kind(app, r.endpoint) not in ("public", "device")]
     for rule in unreached:
-        kind = access(rule.endpoint, app)
+        kind = rule_kind(app, rule.endpoint)
         url = example_url(rule)
         method = "GET" if "GET" in rule.methods else "POST"
         for role, client in clients.items():

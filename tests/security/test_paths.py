@@ -9,6 +9,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from tests.conftest import csrf_token
+from tests.routes import ENDS_SESSION
 from tests.security.crawl import crawl
 from tests.security.test_forms import _signed_in_client
 
@@ -25,7 +26,7 @@ def _urls(app) -> list[tuple[str, str]]:
     """(method, url) for each rule with each hostile value in each of its arguments."""
     urls = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in ("auth.sign_out", "auth.sign_out_everywhere"):  # would end the session the other URLs need
+        if rule.endpoint in ENDS_SESSION:  # would end the session the other URLs need
             continue
         if rule.endpoint == "static" or not rule._converters:
             if rule.endpoint != "static":

@@ -274,6 +274,7 @@ def test_the_picture_limit_keys_on_the_tablets_group_not_its_cookie(app, factory
 def test_in_process_limits_are_warned_about_outside_tests(caplog, monkeypatch):
     monkeypatch.setitem(sys.modules, "gunicorn", sys.modules.get("gunicorn") or object())  # as under gunicorn
     production = Flask("askel-warning-check")
+    production.config["RATELIMIT_STORAGE_URI"] = "memory://"  # as workshop/config.py declares it
     with caplog.at_level(logging.WARNING):
         throttle.init_app(production, MemoryStorage())
     assert any("counted in this process only" in r.getMessage() and "gunicorn" in r.getMessage()
@@ -281,6 +282,7 @@ def test_in_process_limits_are_warned_about_outside_tests(caplog, monkeypatch):
     caplog.clear()
     testing = Flask("askel-warning-check-2")
     testing.testing = True
+    testing.config["RATELIMIT_STORAGE_URI"] = "memory://"
     with caplog.at_level(logging.WARNING):
         throttle.init_app(testing, MemoryStorage())
     assert not caplog.records

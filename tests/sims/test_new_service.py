@@ -19,7 +19,7 @@ import pytest
 
 import workshop.sims
 from tests.conftest import Factory, csrf_token, sign_in
-from tests.security.test_authorization_matrix import access
+from tests.routes import kind
 from tests.conftest import staff_client
 from workshop import create_app
 from workshop.config import ROOT
@@ -200,7 +200,7 @@ def test_a_new_service_is_a_package_and_a_lesson(new_service):
         assert "sim_tryout_notes" in {t.name for t in data_tables()}
 
     # authorised: the route tests know it from the registry; anonymous and staff are turned away
-    assert access("tryout.index", app) == "learner" and access("tryout.static", app) == "public"
+    assert kind(app, "tryout.index") == "learner" and kind(app, "tryout.static") == "public"
     teacher_id = factory.staff("deeqa", password="correct horse battery")
     wid = factory.workshop("en", instructor=teacher_id)
     amina, code, _ = factory.learner(wid, name="Amina", locale="en")

@@ -1,6 +1,6 @@
 """Coordinator views: every group across the city, instructors' accounts, the reach report.
 
-Authorisation is in one place: the blueprint's before_request lets only the coordinator in. Every
+Authorisation is in one place: the blueprint is guarded for the coordinator (`workshop.access`). Every
 list is built with a fixed number of queries (GROUP BY), however many groups the city runs.
 """
 from __future__ import annotations
@@ -13,16 +13,16 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import i18n
+from .. import access, i18n
 from ..extensions import db
 from ..models import CODE_ALPHABET, Enrollment, Progress, Role, Status, User, Workshop, workshop_instructors
 from ..review.models import RIGHTS, grants_of, set_grants
-from ..web import Once, Pager, role_required
+from ..web import Once, Pager, catalogue
 from . import report as reach
 from .forms import ActionForm, InstructorForm, ReportFilter
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-bp.before_request(role_required(Role.COORDINATOR))
+access.guard(bp, access.COORDINATOR)
 
 
 def new_password() -> str:
@@ -222,8 +222,6 @@ def report_csv(kind: str):
 
 
 def catalogue_titles() -> dict[str, str]:
-    from ..web import catalogue
-
     return {c.id: i18n.lesson_text(f"{c.id}/title", c.title) for c in catalogue().courses}
 
 

@@ -16,6 +16,8 @@ from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..extensions import db
@@ -35,10 +37,7 @@ class ReachDaily(db.Model):
 def _upsert(connection, workshop_id: int, course: str, day: date, first: bool) -> None:
     table = ReachDaily.__table__
     values = dict(workshop_id=workshop_id, course=course, day=day, completed=1, learners_first=int(first))
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
     statement = insert(table).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.workshop_id, table.c.course, table.c.day],

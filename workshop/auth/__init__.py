@@ -1,7 +1,9 @@
 """Sign-in without e-mail: a learner's personal code or her card's QR code; staff by password."""
 from __future__ import annotations
 
+import hashlib
 import secrets
+import time
 
 from flask import Blueprint, abort, current_app, redirect, render_template, session, url_for
 from flask_babel import force_locale
@@ -13,14 +15,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from .. import i18n
+from .. import access, i18n
+from ..access import home_for
 from ..extensions import db
 from ..models import Role, User, digest, digests, normalise_code, utcnow
 from ..redirects import same_site_path
-from . import throttle
+from . import tablet, throttle
 from .identity import end_all_sessions, end_session, start_session
 
-bp = Blueprint("auth", __name__)
+bp = access.guard(Blueprint("auth", __name__), None)  # every view says who it is for
 
 # Sign-in limits (auth/throttle.py, docs/security.md): only failures count, per source and per target,
 # so a whole class on one Wi-Fi address signs in at once while guessing is stopped.
@@ -60,19 +63,12 @@ def _start_session(user: User, remember: bool):
     start_session(user, remember)
 
 
-def home_for(user: User) -> str:
-    if user.role == Role.COORDINATOR:
-        return url_for("admin.index")
-    if user.role == Role.INSTRUCTOR:
-        return url_for("teach.index")
-    return url_for("learn.home")
-
-
 def _safe_next(default: str) -> str:
     return same_site_path(session.pop("next", None), default)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@access.public
 def sign_in():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -97,14 +93,12 @@ def sign_in():
 
 @bp.route("/card", methods=["GET", "POST"], defaults={"token": None})
 @bp.route("/card/<token>", methods=["GET", "POST"])
+@access.public
 def card(token: str | None):
     """The QR code on a sign-in card opens /card/<token>. The token is exchanged at once for a
     short-lived value in this browser's session and the browser goes on to /card, so the token is in
     one request line only, never in the address bar, the history or the next requests' log lines.
     /card asks her to confirm with one tap (a GET never signs in)."""
-    import hashlib
-    import time
-
     def check(user: User) -> str:  # the session names her card without holding its lookup digest
         return hashlib.sha256((user.card_digest or "").encode()).hexdigest()[:32]
 
@@ -147,6 +141,7 @@ def learner_locale(user: User) -> str | None:
 
 
 @bp.route("/staff/sign-in", methods=["GET", "POST"])
+@access.public
 def staff_sign_in():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -171,6 +166,7 @@ class EverywhereForm(FlaskForm):
 
 
 @bp.route("/sign-out", methods=["POST"])
+@access.public
 def sign_out():
     end_session()
     if tablet.current_device() is not None:  # a shared tablet: back to the names for the next learner
@@ -179,10 +175,9 @@ def sign_out():
 
 
 @bp.route("/sign-out/everywhere", methods=["POST"])
+@access.allow(access.SIGNED_IN)
 def sign_out_everywhere():
     """Her lost or shared phone: every device signed in as her is signed out, this one too."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
     if not EverywhereForm().validate_on_submit():
         abort(400)
     end_all_sessions(current_user.record)
@@ -192,11 +187,10 @@ def sign_out_everywhere():
 
 
 @bp.route("/signed-out")
+@access.public
 def signed_out():
     return render_template("auth/signed_out.html")
 
 
 # Tablet sign-in (her name, then three pictures) lives in its own module, under /tablet.
-from . import tablet  # noqa: E402
-
 bp.register_blueprint(tablet.bp)

@@ -30,8 +30,10 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..extensions import db, login_manager
 from ..models import DeviceSession, Enrollment, Person, User, Workshop, digest, digests, utcnow
+from .device import current_device
 
 CACHE = "askel_identities"
 MAX_KEPT = 10_000  # a bound, far above any real number of people signed in at once
@@ -108,7 +110,7 @@ class SignedIn(Person):
         """The enrolment whose workshop runs today, else the one that ends last."""
         if not self.memberships:
             return None
-        today = utcnow().date()
+        today = clock.today()  # Helsinki's: a group that ends today runs until midnight in Finland
         latest_first = sorted(self.memberships, key=lambda m: (m.ends_on, m.id), reverse=True)
         return next((m for m in latest_first if m.running(today)), latest_first[0])
 
@@ -192,7 +194,11 @@ def idle_seconds_left(identity: SignedIn) -> float | None:
     return limit - (time.time() - session.get(SEEN_KEY, 0))
 
 
-@login_manager.user_loader
+def init_app(app) -> None:
+    """Who is signed in comes from here: create_app says so (Flask-Login's user loader)."""
+    login_manager.user_loader(load_user)
+
+
 def load_user(user_id: str) -> SignedIn | None:
     if not user_id.startswith(PREFIX) or len(user_id) > 100:
         return None
@@ -230,9 +236,7 @@ def _end_device(identity: SignedIn) -> None:
 
 
 def _device_kind(remember: bool) -> str:
-    from . import tablet  # a set-up tablet is a shared device, whoever signs in on it
-
-    if tablet.current_device() is not None:
+    if current_device() is not None:  # a set-up tablet is a shared device, whoever signs in on it
         return "tablet"
     return "own" if remember else "browser"
 

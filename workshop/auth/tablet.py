@@ -21,13 +21,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
-from sqlalchemy.orm import selectinload
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .. import i18n
+from .. import access, i18n
+from ..access import visible_workshops
 from ..extensions import db
-from ..models import Enrollment, Role, User, Workshop, digest, digests, utcnow, workshop_instructors
+from ..models import Enrollment, Role, User, Workshop, digest, utcnow
 from . import throttle
+from .device import DEVICE_COOKIE, DEVICE_MAX_AGE, current_device, device_signer
 from .identity import end_session, start_session
 from .tablet_models import (
     PICTURE_COUNT, PICTURES, PicturePassword, TabletDevice, check_picture_password, set_picture_password,
@@ -35,11 +36,7 @@ from .tablet_models import (
 
 bp = Blueprint("tablet", __name__, url_prefix="/tablet")
 
-DEVICE_COOKIE = "askel_tablet"
-DEVICE_MAX_AGE = 60 * 60 * 24 * 400  # browsers keep a cookie at most about 400 days
 CHOSEN_MAX_AGE = 10 * 60  # the pictures tapped so far are good for ten minutes
-
-STAFF_ENDPOINTS = {"setup_index", "setup", "remove_device", "pictures"}
 
 # Names for screen readers and for the instructor to say aloud (the pictures themselves hold no text).
 PICTURE_NAMES = {
@@ -51,34 +48,6 @@ PICTURE_NAMES = {
 
 class ActionForm(FlaskForm):
     """Only the CSRF token; the other fields are read and validated by hand."""
-
-
-# --- the device cookie -------------------------------------------------------------------------
-
-def _device_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="askel-tablet-device")
-
-
-def _device_token() -> str | None:
-    raw = request.cookies.get(DEVICE_COOKIE)
-    if not raw or len(raw) > 200:
-        return None
-    try:
-        token = _device_signer().loads(raw)
-    except BadSignature:
-        return None
-    return token if isinstance(token, str) and 20 <= len(token) <= 64 else None
-
-
-def current_device() -> TabletDevice | None:
-    """The tablet this request comes from, if an instructor set it up (and did not remove it)."""
-    if "tablet_device" not in g:
-        token = _device_token()
-        g.tablet_device = db.session.scalar(
-            db.select(TabletDevice).where(TabletDevice.token_digest.in_(digests(token)))
-            .options(selectinload(TabletDevice.workshop))
-        ) if token else None
-    return g.tablet_device
 
 
 # --- locale and rendering ----------------------------------------------------------------------
@@ -106,20 +75,17 @@ def _locale_for(workshop: Workshop | None, learner: User | None = None) -> str |
     return workshop.language if workshop is not None and workshop.language in i18n.LOCALES else None
 
 
-@bp.before_request
-def authorise():
-    endpoint = (request.endpoint or "").rpartition(".")[2]
-    if endpoint in STAFF_ENDPOINTS:
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()
-        if current_user.role not in (Role.INSTRUCTOR, Role.COORDINATOR):
-            abort(403)
-        return None
+def _on_a_set_up_tablet():
+    """The rule of the picture sign-in: only on a tablet an instructor set up (else 403 for anyone)."""
     device = current_device()
     g.tablet_locale = _locale_for(device.workshop if device else None)
     if device is None:
         return _render("auth/tablet_no_device.html", 403)
     return None
+
+
+DEVICE = access.Rule("device", _on_a_set_up_tablet)
+access.guard(bp, DEVICE)  # the staff pages below open themselves to staff
 
 
 @bp.errorhandler(429)
@@ -151,9 +117,7 @@ def idle():
     """A page left alone without JavaScript asks here when the tablet's idle time is up: by then
     the session has ended (auth.identity), and the next person sees the names again."""
     if current_user.is_authenticated:
-        from . import home_for
-
-        return redirect(home_for(current_user), code=303)
+        return redirect(access.home_for(current_user), code=303)
     return redirect(url_for("auth.tablet.names"), code=303)
 
 
@@ -243,38 +207,30 @@ def _picture_list() -> list[tuple[int, str, str]]:
 
 # --- staff: set up a tablet, set a learner's pictures ----------------------------------------------
 
-def staff_workshops():
-    """The groups she may set tablets up for: her own, or every group for the coordinator."""
-    query = db.select(Workshop).order_by(Workshop.starts_on.desc(), Workshop.name)
-    if current_user.role != Role.COORDINATOR:
-        query = query.join(workshop_instructors, workshop_instructors.c.workshop_id == Workshop.id).where(
-            workshop_instructors.c.user_id == current_user.id
-        )
-    return query
-
-
 def _workshop_or_404(workshop_id: int) -> Workshop:
-    workshop = db.session.scalar(staff_workshops().where(Workshop.id == workshop_id))
+    workshop = db.session.scalar(visible_workshops().where(Workshop.id == workshop_id))
     if workshop is None:
         abort(404)
     return workshop
 
 
 @bp.route("/setup/")
+@access.allow(access.STAFF)
 def setup_index():
-    workshops = db.session.scalars(staff_workshops()).all()
+    workshops = db.session.scalars(visible_workshops()).all()
     device = current_device()
     return render_template("auth/tablet_setup_index.html", workshops=workshops, device=device)
 
 
 def _set_device_cookie(response, token: str) -> None:
     response.set_cookie(
-        DEVICE_COOKIE, _device_signer().dumps(token), max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+        DEVICE_COOKIE, device_signer().dumps(token), max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
         secure=current_app.config["SESSION_COOKIE_SECURE"], path="/",
     )
 
 
 @bp.route("/setup/<int:workshop_id>", methods=["GET", "POST"])
+@access.allow(access.STAFF)
 def setup(workshop_id: int):
     workshop = _workshop_or_404(workshop_id)
     form = ActionForm()
@@ -290,7 +246,7 @@ def setup(workshop_id: int):
             return redirect(url_for(".setup", workshop_id=workshop.id, done=1), code=303)
         token = secrets.token_urlsafe(32)
         db.session.add(TabletDevice(workshop_id=workshop.id, token_digest=digest(token), created_by_id=current_user.id))
-        if old is not None and old.workshop_id in {w.id for w in db.session.scalars(staff_workshops())}:
+        if old is not None and old.workshop_id in {w.id for w in db.session.scalars(visible_workshops())}:
             db.session.delete(old)  # this tablet moves to another of her groups
         db.session.commit()
         response = redirect(url_for(".setup", workshop_id=workshop.id, done=1), code=303)
@@ -314,6 +270,7 @@ def setup(workshop_id: int):
 
 
 @bp.route("/setup/<int:workshop_id>/devices/<int:device_id>/remove", methods=["POST"])
+@access.allow(access.STAFF)
 def remove_device(workshop_id: int, device_id: int):
     workshop = _workshop_or_404(workshop_id)
     if not ActionForm().validate_on_submit():
@@ -334,7 +291,7 @@ def remove_device(workshop_id: int, device_id: int):
 
 def _staff_learner_or_404(learner_id: int) -> tuple[User, Workshop]:
     """A learner of one of her groups (with that group), else 404."""
-    visible = staff_workshops().subquery()
+    visible = visible_workshops().subquery()
     row = db.session.execute(
         db.select(User, Workshop).join(Enrollment, Enrollment.learner_id == User.id)
         .join(Workshop, Workshop.id == Enrollment.workshop_id)
@@ -347,6 +304,7 @@ def _staff_learner_or_404(learner_id: int) -> tuple[User, Workshop]:
 
 
 @bp.route("/pictures/<int:learner_id>", methods=["GET", "POST"])
+@access.allow(access.STAFF)
 def pictures(learner_id: int):
     person, workshop = _staff_learner_or_404(learner_id)
     form = ActionForm()

@@ -41,6 +41,8 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
+from .device import current_device
+
 
 # name -> limit. docs/security.md quotes these numbers (tests/security/test_sign_in_limits.py checks).
 LIMITS: dict[str, str] = {
@@ -69,7 +71,7 @@ class Counters:
     """The limiter's storage, with a per-process fallback while it cannot be reached."""
 
     def __init__(self, app: Flask, storage) -> None:
-        self.uri = app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.uri = app.config["RATELIMIT_STORAGE_URI"]
         self.shared = not self.uri.startswith("memory://")
         self.primary = FixedWindowRateLimiter(storage)
         self.fallback = FixedWindowRateLimiter(MemoryStorage())
@@ -261,8 +263,6 @@ class Gate:
 
 
 def _tablet_id() -> int | None:
-    from .tablet import current_device
-
     device = current_device()
     return device.id if device is not None else None
 

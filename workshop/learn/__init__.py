@@ -14,49 +14,33 @@ from sqlalchemy.exc import IntegrityError
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
+from .. import access, clock, i18n
 from .. import address as addressing
-from .. import i18n
-from ..curriculum import Answer, LessonText
+from ..auth.device import current_device
+from ..curriculum import PICTURES, TASKS, Answer, LessonText
 from ..extensions import db
 from ..redirects import same_site_path
-from ..models import Assignment, HelpRequest, Role, Status, utcnow
+from ..review.state import version as review_version
+from ..models import Assignment, HelpRequest, Status, utcnow
 from ..web import catalogue, current_enrollment, fragment_response, is_htmx, page_or_fragment
 from . import progress as prog
+from .helptime import next_session_start
 
 bp = Blueprint("learn", __name__)
 
-LEARNER_ONLY = {"learn.home", "learn.my_progress", "learn.address", "learn.lesson", "learn.step", "learn.lesson_done",
-                "learn.help", "learn.help_status", "learn.help_withdraw"}
+access.guard(bp, access.LEARNER)  # every route is hers alone unless it says otherwise
 
 
 class ActionForm(FlaskForm):
     """Only the CSRF token: the answer and the idempotency key are read from the request."""
 
 
-@bp.before_request
-def learners_only():
-    if request.endpoint not in LEARNER_ONLY:
-        return None
-    if not current_user.is_authenticated:
-        from flask import current_app
-
-        return current_app.login_manager.unauthorized()
-    if current_user.role != Role.LEARNER:
-        abort(403)
-    if current_enrollment() is None:
-        return render_template("learn/no_group.html"), 403
-    return None
-
-
 @bp.route("/")
+@access.public
 def index():
     if current_user.is_authenticated:
-        from ..auth import home_for
-
-        return redirect(home_for(current_user))
-    from ..auth import tablet
-
-    if tablet.current_device() is not None:  # a set-up tablet's front page is its group's names
+        return redirect(access.home_for(current_user))
+    if current_device() is not None:  # a set-up tablet's front page is its group's names
         return redirect(url_for("auth.tablet.names"))
     if i18n.chosen_locale() is None:
         return render_template("learn/chooser.html", first_visit=True)
@@ -64,6 +48,7 @@ def index():
 
 
 @bp.route("/language", methods=["GET", "POST"])
+@access.public
 def language():
     form = ActionForm()
     if request.method == "POST":
@@ -89,12 +74,11 @@ def _lesson_or_404(course_id: str, lesson_id: str):
 
 
 @bp.route("/media/<path:filename>")
+@access.public
 def media(filename: str):
     """Lesson pictures, from lessons/media (public: they hold nothing personal). Pages link them with
     their content's version (web.media_url), so those URLs are cached for a year. A picture that
     shows scenario data is drawn by its sim from what her own sandbox shows (never cached: it is hers)."""
-    from ..curriculum import PICTURES
-
     if filename in PICTURES:
         body, mimetype = PICTURES[filename]()
         response = make_response(body)
@@ -115,7 +99,7 @@ def home():
     merged = prog.statuses([m.id for m in current_user.memberships])
     week = None
     this_week = []
-    today = utcnow().date()
+    today = clock.today()
     if enrollment.running(today):
         week = (today - enrollment.starts_on).days // 7 + 1
         assignments = db.session.scalars(
@@ -192,9 +176,7 @@ CSRF_SLOT, KEY_SLOT = "\x00askel-csrf\x00", "\x00askel-key\x00"
 
 
 def _cached(kind: str, step, render) -> str:
-    from ..review.state import version as review_version  # reviewed wording and narrations
-
-    version = review_version()
+    version = review_version()  # of reviewed wording and narrations
     cache = current_app.extensions.get("askel_players")
     if cache is None or cache["version"] != version:  # an edit or a recording: render afresh
         cache = current_app.extensions["askel_players"] = {"version": version, "pages": {}}
@@ -359,8 +341,6 @@ def _help_state(help_request: HelpRequest | None, back: str, withdrawn: bool = F
                 focus: bool = True):
     """What she sees after asking: when her instructor will see it, whether it has been seen, and a way
     to take it back; while it is open, htmx asks again every 15 s (without JavaScript: "Check again")."""
-    from .helptime import next_session_start
-
     when = None
     if help_request is not None and help_request.handled_at is None and help_request.seen_at is None:
         when = next_session_start(current_enrollment().workshop_id)

@@ -6,12 +6,10 @@ last day; a meeting is taken to last `SESSION` (the class view's "today's class"
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
-from flask import current_app
-
+from .. import clock
 from ..extensions import db
-from ..models import Workshop, utcnow
+from ..models import Workshop
 
 SESSION = timedelta(hours=3)
 
@@ -20,8 +18,8 @@ def next_session_start(workshop_id: int) -> tuple[str, datetime | None]:
     """("now", None) while the workshop is on (she will be seen soon); ("next", start) with the next
     meeting's start as a naive UTC datetime; ("ended", None) if the group meets no more."""
     workshop = db.session.get(Workshop, workshop_id)
-    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Europe/Helsinki"))
-    now = utcnow().replace(tzinfo=timezone.utc).astimezone(zone)
+    zone = clock.HELSINKI  # the one clock's Finland
+    now = clock.helsinki()
     for days in range(0, 8 + max(0, (workshop.starts_on - now.date()).days)):
         day = now.date() + timedelta(days=days)
         if day.weekday() != workshop.weekday or not workshop.starts_on <= day <= workshop.ends_on:

@@ -9,6 +9,8 @@ import re
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from ..curriculum import Lesson
@@ -77,10 +79,7 @@ def _locked_progress(enrollment: Enrollment, lesson: Lesson, step_id: str, now) 
 
     progress = locked()
     if progress is None:
-        if db.session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+        insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         db.session.execute(
             insert(Progress).values(
                 enrollment_id=enrollment.id, course=lesson.course, lesson=lesson.id, status=Status.IN_PROGRESS,

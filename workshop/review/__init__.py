@@ -3,20 +3,19 @@
 Instructors perfect the wording of the lessons and record narrations in the languages the
 coordinator granted them (ReviewGrant: per instructor, language and right, never derived from the
 language of her pages); the coordinator does both for every language. Authorisation is in one
-place, the blueprint's before_request: staff only, and a URL about a language only for the
+place: the blueprint is guarded for staff (`workshop.access`), and a URL about a language only for the
 coordinator and instructors with that grant. A narration file is served to any signed-in person (learners
-listen), only by its own route, from instance/narrations/, never from the database or /static.
+listen), only by its own route, from the site's store of files (workshop.storage: the database, so
+every host serves it), never from /static.
 """
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
-from pathlib import Path
 
 from flask import (
-    Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, send_file, url_for,
+    Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, url_for,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -25,19 +24,18 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import i18n
+from .. import access, i18n, storage
 from ..extensions import db
 from ..models import Role, utcnow
 from ..web import catalogue, is_htmx, page_or_fragment
-from . import audio, state
+from . import audio, cli, state
 from .models import Narration, Wording, WordingChange, grants_of
 
-bp = Blueprint("review", __name__, url_prefix="/review")
+bp = access.guard(Blueprint("review", __name__, url_prefix="/review"), access.STAFF)
+cli.register(bp)  # flask review export
 
 # Lesson wording is reviewed in these (English is the source); narrations exist in every locale.
 WORDING_LOCALES = ("so", "ar", "fi")
-# Any signed-in person may fetch a narration: learners press "listen".
-SIGNED_IN = {"review.narration_file"}
 FILENAME_RE = re.compile(r"^[A-Za-z0-9_-]{8,40}\.(webm|ogg|mp3|wav|m4a)$")
 MAX_TEXT = 4000
 
@@ -76,12 +74,9 @@ def can_edit(locale: str, right: str = "wording") -> bool:
 
 @bp.before_request
 def staff_with_a_grant():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if request.endpoint in SIGNED_IN:
+    """After the blueprint's rule (staff only, workshop.access): a URL about a language needs that grant."""
+    if access.rule_of(current_app, request.endpoint) is not access.STAFF:
         return None
-    if not current_user.is_staff:
-        abort(403)
     locale = (request.view_args or {}).get("locale")
     if locale is not None:
         if locale not in i18n.LOCALES:
@@ -96,12 +91,6 @@ def staff_with_a_grant():
 @bp.app_template_global()
 def narration_url(context: str) -> str | None:
     return state.narration_url(context)
-
-
-@bp.record_once
-def _consult_reviewed_wording(setup_state) -> None:
-    """Reviewed wording wins over the catalog in i18n.lesson_text."""
-    i18n.reviewed_wording = state.reviewed_text
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -306,19 +295,13 @@ def revert(locale: str, course_id: str, lesson_id: str, key: str):
 
 # --- narrations -----------------------------------------------------------------------------------
 
-def narrations_dir(locale: str) -> Path:
-    return Path(current_app.instance_path) / "narrations" / locale
+def stored_name(locale: str, filename: str) -> str:
+    """A narration's name in the site's store of files (workshop.storage)."""
+    return f"narrations/{locale}/{filename}"
 
 
 def _narration(locale: str, context: str) -> Narration | None:
     return db.session.scalar(db.select(Narration).where(Narration.locale == locale, Narration.context == context))
-
-
-def _remove_file(locale: str, filename: str) -> None:
-    try:
-        (narrations_dir(locale) / filename).unlink()
-    except FileNotFoundError:
-        pass
 
 
 @bp.route("/<locale>/<course_id>/<lesson_id>/<step_id>/narration", methods=["GET", "POST"])
@@ -377,29 +360,19 @@ def too_large(e):
 
 
 def _store(locale: str, context: str, data: bytes, sound: audio.Audio, existing: Narration | None) -> None:
-    folder = narrations_dir(locale)
-    folder.mkdir(parents=True, exist_ok=True)
+    """The sound, its row and the old sound's removal in one transaction: all of it, or none."""
     filename = f"{secrets.token_urlsafe(12)}.{sound.extension}"
-    temporary = folder / f".{filename}.part"
-    old = existing.filename if existing is not None else None
-    try:  # from the first byte written to the commit: a failure anywhere leaves no file behind
-        temporary.write_bytes(data)
-        os.replace(temporary, folder / filename)
-        row = existing or Narration(locale=locale, context=context)
-        row.filename, row.mimetype, row.size = filename, sound.mimetype, len(data)
-        row.duration_ms = int(sound.seconds * 1000)
-        row.digest = hashlib.sha256(data).hexdigest()
-        row.recorded_by_id, row.created_at = current_user.id, utcnow()
-        db.session.add(row)
-        state.bump()
-        db.session.commit()
-    except Exception:
-        temporary.unlink(missing_ok=True)
-        db.session.rollback()
-        _remove_file(locale, filename)
-        raise
-    if old:
-        _remove_file(locale, old)  # only once the new one is committed
+    if existing is not None:
+        storage.files().delete(stored_name(locale, existing.filename))
+    storage.files().put(stored_name(locale, filename), data)
+    row = existing or Narration(locale=locale, context=context)
+    row.filename, row.mimetype, row.size = filename, sound.mimetype, len(data)
+    row.duration_ms = int(sound.seconds * 1000)
+    row.digest = hashlib.sha256(data).hexdigest()
+    row.recorded_by_id, row.created_at = current_user.id, utcnow()
+    db.session.add(row)
+    state.bump()
+    db.session.commit()
 
 
 @bp.route("/<locale>/<course_id>/<lesson_id>/<step_id>/narration/delete", methods=["POST"])
@@ -410,11 +383,10 @@ def narration_delete(locale: str, course_id: str, lesson_id: str, step_id: str):
         abort(400)
     existing = _narration(locale, step.context)
     if existing is not None:
-        filename = existing.filename
+        storage.files().delete(stored_name(locale, existing.filename))
         db.session.delete(existing)
         state.bump()
         db.session.commit()
-        _remove_file(locale, filename)
         flash(_("The recording is deleted."), "info")
     return redirect(url_for("review.narration", locale=locale, course_id=course_id, lesson_id=lesson_id,
                             step_id=step_id), code=303)
@@ -442,6 +414,7 @@ def missing(course_id: str):
 
 
 @bp.route("/narrations/<locale>/<filename>")
+@access.allow(access.SIGNED_IN)  # learners press "listen"
 def narration_file(locale: str, filename: str):
     """The only way to read a narration: by its random name, known to the database, with caching."""
     if locale not in i18n.LOCALES or not FILENAME_RE.match(filename):
@@ -449,14 +422,16 @@ def narration_file(locale: str, filename: str):
     row = db.session.scalar(db.select(Narration).where(Narration.locale == locale, Narration.filename == filename))
     if row is None:
         abort(404)
-    path = narrations_dir(locale) / row.filename
-    if not path.is_file():
+    data = storage.files().get(stored_name(locale, row.filename))
+    if data is None:
         abort(404)
-    response = send_file(path, mimetype=row.mimetype, conditional=True, etag=row.digest, max_age=7 * 24 * 3600)
+    response = make_response(data)
+    response.mimetype = row.mimetype
+    response.set_etag(row.digest)
+    response.cache_control.max_age = 7 * 24 * 3600
+    response.make_conditional(request, accept_ranges=True, complete_length=len(data))
     # A new recording gets a new name, so a week's caching is safe; private: only signed-in people.
     response.cache_control.public = False
     response.cache_control.private = True
     return response
 
-
-from . import cli  # noqa: E402,F401  (flask review export)

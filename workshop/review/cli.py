@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from babel.messages.pofile import read_po, write_po
 
 from ..config import ROOT
 from ..extensions import db
-from . import bp, state
+from ..web import catalogue
+from . import state
 from .models import Wording
 
 MARK = "reviewed in Askel by "
@@ -56,13 +58,12 @@ def export_catalogs(translations: Path, wordings, english_of) -> dict[str, int]:
     return written
 
 
-@bp.cli.command("export")
+@click.command("export")
+@with_appcontext
 @click.option("--translations", "folder", type=click.Path(file_okay=False, path_type=Path),
               default=ROOT / "translations", show_default=True, help="The gettext catalogs folder.")
 def export(folder: Path) -> None:
     """Write the reviewed lesson wording into translations/<locale>/LC_MESSAGES/lessons.po."""
-    from ..web import catalogue
-
     texts = {context: english for context, english, _note in catalogue().texts()}
     wordings = db.session.scalars(db.select(Wording).order_by(Wording.locale, Wording.context)).all()
     written = export_catalogs(folder, wordings, texts.get)
@@ -73,3 +74,8 @@ def export(folder: Path) -> None:
         click.echo(f"{stale} reviewed texts were not written: their English changed since (review them again) or the catalog has no such text.")
     if not written:
         click.echo("Nothing reviewed yet.")
+
+
+def register(bp) -> None:
+    """`flask review export`: the review blueprint's command (review/__init__.py calls this)."""
+    bp.cli.add_command(export)

@@ -12,8 +12,8 @@ from ..models import utcnow
 
 
 class Narration(db.Model):
-    """A recorded narration of one step (or practice goal) in one language. The sound itself is a
-    file under instance/narrations/<locale>/, never in the database."""
+    """A recorded narration of one step (or practice goal) in one language. The sound itself is in
+    the site's store of files (workshop.storage) as narrations/<locale>/<filename>."""
 
     __tablename__ = "review_narrations"
     __table_args__ = (sa.UniqueConstraint("locale", "context"),)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from flask import current_app, g, has_request_context, url_for
 
 from ..extensions import db
+from ..i18n import current_locale
 from .models import Narration, ReviewVersion, Wording
 
 VERSION_QUERY = db.select(ReviewVersion.token).where(ReviewVersion.id == 1)
@@ -50,7 +51,7 @@ def current() -> Snapshot:
         return g.review_snapshot
     snapshot = holder["snapshot"]
     now = time.monotonic()
-    if now - holder.get("checked_at", -1e9) >= current_app.config.get("REVIEW_REFRESH_SECONDS", 2.0):
+    if now - holder.get("checked_at", -1e9) >= current_app.config["REVIEW_REFRESH_SECONDS"]:
         token = db.session.execute(VERSION_QUERY).scalar() or ""
         holder["checked_at"] = now
         if snapshot.token != token:
@@ -102,8 +103,6 @@ def reviewed_text(context: str, message: str) -> str | None:
     """
     if not has_request_context():
         return None
-    from ..i18n import current_locale
-
     snapshot = current()
     locale = current_locale()
     if locale not in snapshot.locales:
@@ -116,8 +115,6 @@ def reviewed_text(context: str, message: str) -> str | None:
 
 def narration_url(context: str, locale: str | None = None) -> str | None:
     """The URL of the recorded narration of a step in her language, or None."""
-    from ..i18n import current_locale
-
     locale = locale or current_locale()
     filename = current().narrations.get((locale, context))
     if filename is None:

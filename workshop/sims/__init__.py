@@ -2,8 +2,9 @@
 (and lessons), nothing else. Each keeps the contract in `contract.py` (`Sim`), checked here at
 start-up. A sim never imports another sim, the lesson player or the instructor views.
 
-This module mounts them: every sim route is for a signed-in learner (checked here, once, for all),
-`/practice/open/<sim>` enters one from a practice step, `/practice/reset/<sim>` starts one again.
+This module mounts them: every sim route is for a signed-in learner (guarded here, once, for all,
+through workshop.access; a sim's static files are public like the site's), `/practice/open/<sim>`
+enters one from a practice step, `/practice/reset/<sim>` starts one again.
 """
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from flask import Blueprint, Flask, abort, current_app, redirect, request, sessi
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from .. import access
 from ..extensions import db, migrate
-from ..models import Enrollment, Role
+from ..models import Enrollment
 from ..redirects import same_site_path
 from ..web import catalogue, current_enrollment
 from .contract import Sim, SimContractError
@@ -53,16 +55,6 @@ def migration_locations(sims: dict[str, Sim]) -> list[str]:
 
     return [str(Path(__file__).parent.parent / "migrations" / "versions"),
             *(str(sim.migrations) for sim in sims.values())]
-
-
-def learners_only():
-    if request.endpoint == f"{request.blueprint}.static":  # a sim's CSS and pictures, like the site's
-        return None
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if current_user.role != Role.LEARNER or current_enrollment() is None:
-        abort(403)
-    return None
 
 
 def practice_step():
@@ -137,9 +129,7 @@ def init_app(app: Flask) -> None:
     sims = discover()
     app.extensions["askel_sims"] = sims
     for blueprint in [bp, *(sim.blueprint for sim in sims.values())]:
-        # set once per process: a second app (tests, CLI) reuses the same blueprint objects
-        if learners_only not in blueprint.before_request_funcs.get(None, []):
-            blueprint.before_request(learners_only)
+        access.guard(blueprint, access.LEARNER)  # her own sandbox: learners only, for every sim
     app.register_blueprint(bp)
     for name, sim in sims.items():
         app.register_blueprint(sim.blueprint, url_prefix=f"/practice/{name}")

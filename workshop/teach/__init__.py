@@ -1,7 +1,7 @@
 """Instructor views: her groups, learners, sign-in cards, the live class view, history and exports.
 
-Authorisation is in one place: the blueprint's before_request lets in instructors and the
-coordinator only, and every object is fetched through visible_workshops(), so an instructor only
+Authorisation is in one place: the blueprint is guarded for staff (`workshop.access`: instructors and
+the coordinator only), and every object is fetched through visible_workshops(), so an instructor only
 ever reaches her own groups and their learners (the coordinator reaches all of them).
 """
 from __future__ import annotations
@@ -16,21 +16,21 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from .. import access, clock, privacy
 from .. import address as addressing
-from .. import privacy
+from ..access import visible_workshops
 from ..auth.identity import end_all_sessions
 from ..extensions import db
 from ..models import (
     Assignment, DeviceSession, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
-    workshop_instructors,
 )
-from ..web import Once, Pager, catalogue, is_htmx, page_or_fragment, role_required
+from ..web import Once, Pager, catalogue, is_htmx, page_or_fragment
 from . import history as hist
 from . import listening, live
 from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
-bp.before_request(role_required(Role.INSTRUCTOR, Role.COORDINATOR))
+access.guard(bp, access.STAFF)
 bp.add_app_template_global(listening.hearing, "hearing")  # what a group's learners can hear, per course
 
 
@@ -44,14 +44,6 @@ def ago(when):
 def minutes_filter(value: int):
     """'14 minutes', and '0 minutes' rather than a bare 0, in the reader's language."""
     return format_timedelta(timedelta(minutes=value or 0), threshold=10, granularity="minute")
-
-
-def visible_workshops():
-    """The groups she may see: her own, or all of them for the coordinator."""
-    query = db.select(Workshop).order_by(Workshop.starts_on.desc(), Workshop.name)
-    if current_user.role != Role.COORDINATOR:
-        query = query.join(workshop_instructors).where(workshop_instructors.c.user_id == current_user.id)
-    return query
 
 
 def workshop_or_404(workshop_id: int) -> Workshop:
@@ -105,7 +97,7 @@ def index():
 def group_new():
     form = GroupForm()
     if request.method == "GET":
-        today = utcnow().date()
+        today = clock.today()
         form.starts_on.data, form.ends_on.data = today, today + timedelta(weeks=18)
         form.start_time.data, form.weekday.data = time(17, 0), today.weekday()
     if form.validate_on_submit():

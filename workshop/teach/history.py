@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import segno
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from .. import clock, i18n
+from ..auth.tablet_models import PicturePassword
 from ..csvsafe import csv_text
 from ..extensions import db
 from ..models import (
@@ -20,7 +21,6 @@ from ..web import catalogue
 
 # Time spent: the gaps between her answers, each counted up to this much (a longer gap is a break).
 MAX_GAP = timedelta(minutes=5)
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 @dataclass
@@ -55,7 +55,7 @@ class History:
 
 def month_of(when: datetime) -> date:
     """The Helsinki month a moment falls in (the database keeps naive UTC)."""
-    local = when.replace(tzinfo=timezone.utc).astimezone(HELSINKI) if when.tzinfo is None else when.astimezone(HELSINKI)
+    local = clock.helsinki(when)
     return date(local.year, local.month, 1)
 
 
@@ -126,8 +126,6 @@ def learner_data(user: User) -> dict:
     notes = db.session.scalars(
         db.select(InstructorNote).where(InstructorNote.enrollment_id.in_(enrollment_ids)).order_by(InstructorNote.created_at)
     ).all()
-    from ..auth.tablet_models import PicturePassword
-
     pictures = db.session.get(PicturePassword, user.id)
     devices = db.session.scalars(
         db.select(DeviceSession).where(DeviceSession.user_id == user.id).order_by(DeviceSession.created_at)
@@ -182,7 +180,7 @@ def progress_csv(view) -> bytes:
             cell = view.cells[e.id][(lesson.course, lesson.id)]
             if cell.status == Status.DONE:
                 done += 1
-                text = labels.done + (f" {cell.completed_at.date().isoformat()}" if cell.completed_at else "")
+                text = labels.done + (f" {clock.helsinki_date(cell.completed_at).isoformat()}" if cell.completed_at else "")
                 if cell.helped:
                     text += " (" + labels.with_help + ")"
             elif cell.status == Status.IN_PROGRESS:
@@ -208,9 +206,7 @@ class SignInCard:
 def public_url(endpoint: str, **values) -> str:
     """An absolute link for paper: at PUBLIC_URL when set (a proxy hides the real address), else at
     the address and port this request came to."""
-    from flask import current_app, request
-
-    base = current_app.config.get("PUBLIC_URL")
+    base = current_app.config["PUBLIC_URL"]
     if not base:
         return url_for(endpoint, _external=True, **values)
     return base + url_for(endpoint, **values)[len(request.script_root):]
@@ -218,8 +214,6 @@ def public_url(endpoint: str, **values) -> str:
 
 def make_cards(workshop, issued: list[tuple[User, str, str]]) -> list[SignInCard]:
     """Cards for freshly issued codes. The instructions are in the group's language, not hers."""
-    from .. import i18n
-
     site = public_url("auth.sign_in")
     texts = {}
     for choice in {user.address for user, _code, _token in issued}:  # a father's card speaks to a man

@@ -1,6 +1,7 @@
 """The live class view's data: a fixed number of queries, whatever the size of the group."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -11,7 +12,8 @@ from sqlalchemy.orm import contains_eager
 
 from .. import i18n
 from ..extensions import db
-from ..models import Enrollment, HelpRequest, Progress, Status, StepEvent, User, Workshop, utcnow
+from ..models import Assignment, Enrollment, HelpRequest, Progress, Status, StepEvent, User, Workshop, utcnow
+from ..review.state import version as review_version
 from ..web import catalogue
 
 WRONG_TRIES = 3  # this many wrong answers on one step: she looks stuck
@@ -236,11 +238,6 @@ def fingerprint(workshop: Workshop) -> str:
     activity since"), the reader's language and the reviewed wording. The live refresh answers
     304 Not Modified while it stays the same, without building the view. (A learner renamed in
     another tab shows at the next minute.)"""
-    import hashlib
-
-    from ..models import Assignment
-    from ..review.state import version as review_version
-
     in_group = db.select(Enrollment.id).where(Enrollment.workshop_id == workshop.id).scalar_subquery()
     parts = db.session.execute(db.select(
         db.select(db.func.count()).where(Enrollment.workshop_id == workshop.id).scalar_subquery(),

@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from stdnum import iban as _iban
 from stdnum import iso11649
 from stdnum.exceptions import ValidationError
 from stdnum.iso7064 import mod_97_10
 
-from ... import formats
+from ... import clock, formats
 
 WEIGHTS = (7, 3, 1)
-HELSINKI = ZoneInfo("Europe/Helsinki")
 MAX_EUROS = 999_999  # six digits in the barcode
 BARCODE_LENGTH = 54
 
@@ -33,10 +31,7 @@ class FinanceError(ValueError):
 
 def helsinki_today(now: datetime | None = None) -> date:
     """Today as the bank (and the learner) in Finland sees it. A naive datetime is taken as UTC."""
-    now = now or datetime.now(timezone.utc)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    return now.astimezone(HELSINKI).date()
+    return clock.helsinki(now).date()
 
 
 def digits_only(raw: str) -> str:

@@ -22,7 +22,6 @@ from ..contract import owned, owned_or_404, sandbox
 from .models import FOLDERS, MailAttachment, MailBox, MailMessage
 
 COURSE, SCENARIO = "email", "inbox"
-BODY_LIMIT = 5000  # characters; MAIL_BODY_LIMIT overrides
 SUBJECT_LIMIT = 200
 TO_LIMIT = 600
 MAX_MESSAGES = 300  # per mailbox: a practice inbox, not a store
@@ -60,11 +59,11 @@ def scenario() -> Scenario:
 
 
 def reply_delay() -> timedelta:
-    return timedelta(seconds=float(current_app.config.get("MAIL_REPLY_DELAY", 20)))
+    return timedelta(seconds=current_app.config["MAIL_REPLY_DELAY"])
 
 
 def body_limit() -> int:
-    return int(current_app.config.get("MAIL_BODY_LIMIT", BODY_LIMIT))
+    return current_app.config["MAIL_BODY_LIMIT"]
 
 
 # --- her mailbox ---------------------------------------------------------------------------

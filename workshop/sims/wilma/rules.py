@@ -8,22 +8,15 @@ So a notice covers the day it is sent, at any hour; each day is its own entry. T
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
-
-
-def helsinki(moment: datetime) -> datetime:
-    """A moment in Helsinki time. A naive datetime is taken as UTC (how the database keeps it)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(HELSINKI)
+from ... import clock
+from ...clock import HELSINKI, helsinki  # noqa: F401  (the one clock's Helsinki time)
 
 
 def now() -> datetime:
-    """The clock. Tests replace it (monkeypatch `rules.now`) to fix the time."""
-    return datetime.now(HELSINKI)
+    """This moment in Helsinki, from the application's one clock (tests freeze it: workshop.clock)."""
+    return clock.helsinki()
 
 
 def notice_day(sent_at: datetime) -> date:

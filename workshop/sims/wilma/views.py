@@ -28,7 +28,7 @@ MAX_SUBJECT = 200
 
 
 def reply_delay() -> timedelta:
-    return timedelta(seconds=float(current_app.config.get("WILMA_REPLY_DELAY", 20)))
+    return timedelta(seconds=current_app.config["WILMA_REPLY_DELAY"])
 
 
 def today() -> date:
