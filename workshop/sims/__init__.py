@@ -12,8 +12,10 @@ import importlib
 import os
 import re
 import pkgutil
+from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -51,8 +53,6 @@ def discover() -> dict[str, Sim]:
 
 def migration_locations(sims: dict[str, Sim]) -> list[str]:
     """The central Alembic versions and every service's own, for flask db and the backup."""
-    from pathlib import Path
-
     return [str(Path(__file__).parent.parent / "migrations" / "versions"),
             *(str(sim.migrations) for sim in sims.values())]
 
@@ -100,9 +100,6 @@ def open(sim: str):
 def reset(sim: str):
     """Starting again wipes her sandbox, so it is asked first, on a page of its own (no JavaScript
     needed): only a POST that says confirm=yes resets; anything else shows the question."""
-    from flask import flash, render_template
-    from flask_babel import gettext as _
-
     sims = current_app.extensions["askel_sims"]
     if sim not in sims:
         abort(404)

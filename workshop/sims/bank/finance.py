@@ -6,8 +6,9 @@ Facts: shared/domain-finland.md (Finance Finland's barcode guide).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from stdnum import iban as _iban
 from stdnum import iso11649
@@ -270,8 +271,6 @@ def easter_sunday(year: int) -> date:
 
 
 def bank_holidays(year: int) -> set[date]:
-    from datetime import timedelta
-
     easter = easter_sunday(year)
     midsummer_eve = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
     return {date(year, 1, 1), date(year, 1, 6), easter - timedelta(days=2), easter + timedelta(days=1),
@@ -285,8 +284,6 @@ def is_banking_day(day: date) -> bool:
 
 def next_banking_day(day: date) -> date:
     """This day if the bank works on it, else the next day it does."""
-    from datetime import timedelta
-
     while not is_banking_day(day):
         day += timedelta(days=1)
     return day
@@ -302,8 +299,6 @@ _COMPANY_FORMS = {"oy", "oyj", "ab", "ry", "ky", "tmi", "ltd"}
 
 
 def _name_words(name: str) -> list[str]:
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", name).casefold()
     text = re.sub(r"[^\w\s]", " ", text)
     return [w for w in text.split() if w]
