@@ -384,6 +384,27 @@ def test_reach_summary_follows_completions_and_equals_a_rebuild(app, liisa, fact
     assert ["Getting started", "start", "3", "2"] in rows
 
 
+def test_reach_days_are_helsinki_days(app, factory):
+    """A lesson done at 00:30 in Helsinki (22:30 UTC the evening before, in winter) counts on the
+    Helsinki day, the one the coordinator filters by, both as it happens and in a rebuild."""
+    from datetime import datetime
+
+    from workshop.admin import summary
+
+    group = factory.workshop("so", name="S")
+    learner, _c, _t = factory.learner(group, name="A1")
+    with app.app_context():
+        e = db.session.scalar(db.select(Enrollment).where(Enrollment.learner_id == learner))
+        db.session.add(Progress(enrollment_id=e.id, course="start", lesson="01-welcome", status=Status.DONE,
+                                completed_at=datetime(2026, 1, 5, 22, 30)))
+        db.session.commit()
+    assert [d for _w, _c, d, _n, _f in _summary(app)] == [date(2026, 1, 6)]
+    with app.app_context():
+        summary.rebuild()
+        db.session.commit()
+    assert [d for _w, _c, d, _n, _f in _summary(app)] == [date(2026, 1, 6)]
+
+
 @pytest.mark.parametrize("path", ["/admin/report", "/admin/report/lessons.csv"])
 def test_report_reads_the_summary_not_every_progress_row(app, liisa, factory, path):
     """The report's statements never read progress rows or step events, and the rows they fetch

@@ -1,6 +1,6 @@
 """The reach report's summary, kept up to date as lessons are completed.
 
-One row per group, course and day: how many lessons its learners completed that day, and how many
+One row per group, course and day (the day in Helsinki, as the coordinator reads and filters it): how many lessons its learners completed that day, and how many
 learners completed their first lesson of that course that day (a learner is reached in a course
 once, by the group and on the day of her first completed lesson in it; a second group of hers
 does not count her again). The report and lessons.csv sum these rows, so their cost follows the
@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from .. import clock
 from ..extensions import db
 from ..models import Enrollment, Progress, Status
 
@@ -65,25 +66,32 @@ def _count_completions(session, _context):
             Progress.course == obj.course, Progress.status == Status.DONE, Progress.id != obj.id,
             sa.or_(Progress.completed_at < obj.completed_at,  # the same order as REBUILD_SQL's
                    sa.and_(Progress.completed_at == obj.completed_at, Progress.id < obj.id))))).scalar()
-        _upsert(connection, workshop_id, obj.course, obj.completed_at.date(), first=not earlier)
-
-
-# The summary from the progress rows: each learner's first completed lesson of a course (over all her
-# groups) marks her as reached on that day. Plain SQL that SQLite and PostgreSQL both run (the
-# migration that creates the table uses it too).
-REBUILD_SQL = """
-INSERT INTO reach_daily (workshop_id, course, day, completed, learners_first)
-SELECT workshop_id, course, day, COUNT(*), SUM(CASE WHEN n = 1 THEN 1 ELSE 0 END)
-FROM (SELECT e.workshop_id AS workshop_id, p.course AS course, DATE(p.completed_at) AS day,
-             ROW_NUMBER() OVER (PARTITION BY e.learner_id, p.course ORDER BY p.completed_at, p.id) AS n
-      FROM progress p JOIN enrollments e ON e.id = p.enrollment_id
-      WHERE p.status = 'done' AND p.completed_at IS NOT NULL) AS done
-GROUP BY workshop_id, course, day
-"""
+        _upsert(connection, workshop_id, obj.course, clock.helsinki_date(obj.completed_at), first=not earlier)
 
 
 def rebuild() -> None:
-    """The summary made again from every progress row (in the caller's transaction)."""
+    """The summary made again from every progress row (in the caller's transaction): each learner's
+    first completed lesson of a course (over all her groups) marks her as reached on that day. The
+    day is Helsinki's, which neither database can compute alike (SQLite has no time zones), so the
+    rows are counted here, in the order the incremental count uses (completed_at, then id)."""
     connection = db.session.connection()
     connection.execute(sa.delete(ReachDaily.__table__))
-    connection.execute(sa.text(REBUILD_SQL))
+    done = connection.execute(
+        sa.select(Enrollment.workshop_id, Enrollment.learner_id, Progress.course, Progress.completed_at)
+        .join(Enrollment, Enrollment.id == Progress.enrollment_id)
+        .where(Progress.status == Status.DONE, Progress.completed_at.is_not(None))
+        .order_by(Enrollment.learner_id, Progress.course, Progress.completed_at, Progress.id)
+    )
+    counts: dict[tuple[int, str, date], list[int]] = {}
+    reached: set[tuple[int, str]] = set()
+    for workshop_id, learner_id, course, completed_at in done:
+        row = counts.setdefault((workshop_id, course, clock.helsinki_date(completed_at)), [0, 0])
+        row[0] += 1
+        if (learner_id, course) not in reached:
+            reached.add((learner_id, course))
+            row[1] += 1
+    if counts:
+        connection.execute(sa.insert(ReachDaily.__table__), [
+            {"workshop_id": w, "course": c, "day": d, "completed": n, "learners_first": f}
+            for (w, c, d), (n, f) in counts.items()
+        ])
