@@ -114,7 +114,14 @@ def fi_label(finnish: str, key: str | None = None):
     if i18n.current_locale() == "fi":
         return label
     meaning = i18n.lesson_text(term.context, term.en)
-    return label + Markup(' <span class="gloss" lang="{}">{}</span>').format(i18n.current_locale(), escape(meaning))
+    return label + Markup(' <span class="gloss" lang="{}">{}</span>').format(i18n.current_locale(), escape(_unbracketed(meaning)))
+
+
+def _unbracketed(meaning: str) -> str:
+    """The gloss is shown in brackets (CSS): a meaning with a bracketed part of its own, "Mail
+    (letters on paper)", reads "Mail: letters on paper" there, never "Posti (Mail (letters on paper))"."""
+    match = re.fullmatch(r"(.+?)\s*\((.+)\)", meaning.strip(), re.S)
+    return f"{match[1]}: {match[2]}" if match else meaning
 
 
 # What a database that cannot be reached raises (refused, restarting, the pool exhausted).

@@ -73,3 +73,18 @@ def test_every_locale_renders_the_player(app, factory):
         response = client.get(f"/learn/start/01-welcome/steps/{lesson.steps[0].id}")
         assert response.status_code == 200
         assert html_attrs(response) == (locale, direction)
+
+
+def test_a_gloss_with_brackets_of_its_own_is_not_bracketed_twice(app):
+    """Beside a Finnish label the gloss stands in brackets (CSS); "Mail (letters on paper)" there
+    read "Posti (Mail (letters on paper))". It reads "Posti (Mail: letters on paper)"."""
+    from flask_babel import force_locale
+
+    from workshop.web import fi_label
+
+    with app.test_request_context(), force_locale("en"):
+        html = str(fi_label("Posti", "bank-posti"))
+    gloss = html.split('class="gloss"', 1)[1]
+    assert "Mail: letters on paper" in gloss and "(" not in gloss and ")" not in gloss
+    with app.test_request_context(), force_locale("en"):
+        assert "Saldo" in str(fi_label("Saldo"))  # a plain gloss is left as it is
