@@ -1,10 +1,12 @@
-"""How the learner is addressed, and the rule that finds Arabic text addressed to a woman.
+"""How the reader is addressed, and the rule that finds Arabic text addressed to a woman.
 
 Arabic marks the gender of "you" on verbs and pronouns. The catalogs address a woman (most learners
-are mothers); a learner, or her instructor, may choose the masculine instead (`User.address`). The
-masculine texts live in an overlay catalog per domain (`translations/ar/LC_MESSAGES/
-messages-masculine.po`, `lessons-masculine.po`) that holds only the entries that differ, and that
-`i18n` looks up first for a learner addressed as a man, falling back to the default catalog.
+are mothers); a learner, or her instructor, may choose the masculine instead (`User.address`), and so
+may an instructor or the coordinator for their own pages (the coordinator when making an
+instructor's account). The masculine texts live in an overlay catalog per domain
+(`translations/ar/LC_MESSAGES/messages-masculine.po`, `lessons-masculine.po`) that holds only the
+entries that differ, and that `i18n` looks up first for a reader addressed as a man, falling back to
+the default catalog.
 
 Somali marks no gender on "you" (verbs, pronouns, possessives are the same for a man and a woman),
 so it needs no overlay; `tests/content/test_masculine.py` checks that its texts do not call the
@@ -30,10 +32,19 @@ player to reviewed wording). It finds, word by word:
 
 A text can still address a woman in a way these rules miss (a new imperative, an adjective in a
 sentence about her); a reviewer who meets one adds the word to the lists here.
+
+`save(user, choice)` is the one way a choice is kept, whoever makes it: the learner on her progress
+page or her instructor on the learner's page.
 """
 from __future__ import annotations
 
 import re
+from typing import Callable
+
+from flask import flash
+from flask_babel import gettext as _
+
+from .extensions import db
 
 FEMININE, MASCULINE = "feminine", "masculine"
 CHOICES = (FEMININE, MASCULINE)
@@ -44,6 +55,23 @@ OVERLAY_LOCALES = ("ar",)
 
 def overlay_domain(domain: str) -> str:
     return f"{domain}-masculine"
+
+
+def save(user, choice: str | None, then: Callable[[], None] | None = None) -> bool:
+    """Keeps `choice` (a form's value) as how the texts address `user`, and says so to the one who chose.
+
+    Anything but one of CHOICES changes nothing: "Please choose one of the two.". A choice is committed,
+    `then` runs (the reader's own choice: what she reads next follows it), and "Saved." is said.
+    """
+    if choice not in CHOICES:
+        flash(_("Please choose one of the two."), "error")
+        return False
+    user.address = choice
+    db.session.commit()
+    if then is not None:
+        then()
+    flash(_("Saved."), "ok")
+    return True
 
 
 KASRA = "\u0650"
@@ -68,6 +96,8 @@ IMPERATIVES = {
     "تعلمي", "توقفي", "تذكري", "تابعي", "تقدمي", "جربي", "حاولي", "حملي", "خذي", "راجعي", "ردي", "سافري",
     "سجلي", "صوري", "ضعي", "عرفي", "قارني", "قدمي", "قولي", "كوني", "لاحظي", "وافقي", "عودي", "غيري", "شاهدي",
     "ساعدي", "تواصلي", "اكملي", "أكملي", "أنشئي", "انقلي", "اجعلي", "أخرجي", "أدخلي", "اشرحي", "اعرفي", "اختبري", "امسحي", "انقري", "المسي", "استمعي", "اسمعي",
+    "التقطي", "أمسكي", "ارفضي", "استعملي", "اسحبي", "انتقلي", "أنجزي", "ارفعي", "استمري", "مرري", "حركي",
+    "وجهي", "حدثي",
 }
 # Adjectives of the learner in the feminine, after a word that speaks of her ("كنتِ قلقة"، "تجعلكِ خائفة")
 # or of the learner speaking ("لم أكن متأكدة"): a group or a payment may be "جاهزة" too.

@@ -9,11 +9,14 @@ A backup is a folder, owner-only (0700, files 0600):
                       rows copied from one snapshot into a SQLite file of the same schema
     secret_key        the app's SECRET_KEY: tablets' device cookies, sign-in sessions and the keyed
                       digests of sign-in codes all depend on it, so a restore on a fresh host needs it
-    narrations/<locale>/<file>   the recorded narrations the database names
+
+The recorded narrations are in the database (workshop.storage: the `stored_files` table, since
+revision 0017), so they are in askel.sqlite3 with the rows that name them.
 
 Restore refuses, with a plain message and nothing changed, unless every file matches the manifest,
 SQLite's integrity check passes, the schema revision is the one this code expects (the Alembic heads),
-the row counts match, and every narration the database names is there with its checksum. Then:
+the row counts match, and every narration the database names is there (in `stored_files`) with
+its checksum. Then:
 SQLite: the copy is written to a temporary file beside the live one and moved over it with
 os.replace; PostgreSQL: every table is emptied and filled again in one transaction.
 """
@@ -23,9 +26,8 @@ import hashlib
 import json
 import os
 import secrets
-import shutil
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -36,12 +38,12 @@ from flask_migrate import upgrade
 from .extensions import db
 from .models import utcnow
 from .review.models import Narration
+from .storage import StoredFile
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 DB_FILE = "askel.sqlite3"
 SECRET_FILE = "secret_key"
-NARRATIONS = "narrations"
 VERSION_TABLE = "alembic_version"
 
 
@@ -91,10 +93,6 @@ def data_tables() -> list[sa.Table]:
     return list(db.metadata.sorted_tables)
 
 
-def narrations_root() -> Path:
-    return Path(current_app.instance_path) / NARRATIONS
-
-
 def _sqlite_connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
         return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -122,15 +120,6 @@ def make_backup(destination: Path) -> dict:
     conn.close()
     private_file(destination / SECRET_FILE, current_app.config["SECRET_KEY"].encode())
     files = [DB_FILE, SECRET_FILE]
-    source = narrations_root()
-    if source.is_dir():
-        for path in sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            relative = path.relative_to(source)
-            copy = destination / NARRATIONS / relative
-            for parent in reversed(copy.relative_to(destination).parents[:-1]):
-                private_dir(destination / parent)
-            private_file(copy, path.read_bytes(), exclusive=True)
-            files.append(f"{NARRATIONS}/{relative.as_posix()}")
     manifest = {
         "format": FORMAT,
         "made_at": utcnow().isoformat(timespec="seconds") + "Z",
@@ -192,7 +181,6 @@ def _copy_tables_to_sqlite(target: Path) -> None:
 class CheckedBackup:
     folder: Path
     manifest: dict
-    narrations: list[str] = field(default_factory=list)  # paths under narrations/, as in the manifest
 
     @property
     def database(self) -> Path:
@@ -228,7 +216,7 @@ def check_backup(folder: Path) -> CheckedBackup:
             raise BackupError(f"{name} is missing from the backup.")
         if file.stat().st_size != expected.get("bytes") or sha256(file) != expected.get("sha256"):
             raise BackupError(f"{name} is damaged: its checksum is not the one the backup recorded.")
-    checked = CheckedBackup(folder, manifest, sorted(n for n in files if n.startswith(NARRATIONS + "/")))
+    checked = CheckedBackup(folder, manifest)
     _check_database(checked)
     return checked
 
@@ -263,70 +251,34 @@ def _check_database(checked: CheckedBackup) -> None:
         problems = list(conn.execute("PRAGMA foreign_key_check"))
         if problems:
             raise BackupError(f"{DB_FILE} has rows pointing at missing rows ({problems[0][0]}): the backup is damaged.")
-        named = conn.execute(f"SELECT locale, filename, size, digest FROM {Narration.__tablename__}").fetchall()
+        for locale, filename, size, digest in conn.execute(
+                f"SELECT locale, filename, size, digest FROM {Narration.__tablename__}").fetchall():
+            sound = conn.execute(f"SELECT data FROM {StoredFile.__tablename__} WHERE name = ?",
+                                 (f"narrations/{locale}/{filename}",)).fetchone()
+            if sound is None:
+                raise BackupError(f"The narration {locale}/{filename} is missing from the backup.")
+            if len(sound[0]) != size or hashlib.sha256(sound[0]).hexdigest() != digest:
+                raise BackupError(f"The narration {locale}/{filename} is not the recording the database names.")
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{DB_FILE} is damaged ({exc}).") from None
     finally:
         conn.close()
-    files = checked.manifest["files"]
-    for locale, filename, size, digest in named:
-        name = f"{NARRATIONS}/{locale}/{filename}"
-        entry = files.get(name)
-        if entry is None:
-            raise BackupError(f"The narration {locale}/{filename} is missing from the backup.")
-        if entry.get("sha256") != digest or entry.get("bytes") != size:
-            raise BackupError(f"The narration {locale}/{filename} is not the recording the database names.")
 
 
 # --- restoring -------------------------------------------------------------------------------------
 
 def restore(checked: CheckedBackup) -> list[str]:
-    """Replace the live database, narrations and secret key by a checked backup. Returns notes for
+    """Replace the live database (narrations included) and secret key by a checked backup. Returns notes for
     the person restoring (e.g. a SECRET_KEY set in the environment that differs from the backup's)."""
     backend = db.engine.url.get_backend_name()
     if checked.manifest.get("database") != backend:
         raise BackupError(f"This backup was made from {checked.manifest.get('database')}; the site now uses "
                           f"{backend}. Restore it into the same kind of database.")
-    staged = _stage_narrations(checked)
-    try:
-        if backend == "sqlite":
-            _restore_sqlite(checked)
-        else:
-            _restore_postgresql(checked)
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    _swap_narrations(staged)
+    if backend == "sqlite":
+        _restore_sqlite(checked)
+    else:
+        _restore_postgresql(checked)
     return _restore_secret_key(checked)
-
-
-def _stage_narrations(checked: CheckedBackup) -> Path:
-    """Copy the narrations beside the live folder, checked again, ready to be swapped in."""
-    root = narrations_root()
-    private_dir(root.parent)
-    staged = private_dir(root.parent / f".{NARRATIONS}-restore-{secrets.token_hex(4)}")
-    try:
-        for name in checked.narrations:
-            relative = Path(name).relative_to(NARRATIONS)
-            copy = staged / relative
-            for parent in reversed(relative.parents[:-1]):
-                private_dir(staged / parent)
-            private_file(copy, (checked.folder / name).read_bytes(), exclusive=True)
-            if sha256(copy) != checked.manifest["files"][name]["sha256"]:
-                raise BackupError(f"{name} changed while it was read: nothing was restored.")
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    return staged
-
-
-def _swap_narrations(staged: Path) -> None:
-    root = narrations_root()
-    old = root.parent / f".{NARRATIONS}-old-{secrets.token_hex(4)}"
-    if root.exists():
-        os.replace(root, old)
-    os.replace(staged, root)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _restore_secret_key(checked: CheckedBackup) -> list[str]:

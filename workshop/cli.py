@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 import json
+import random
 import secrets
 import sys
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
-from . import backup, clock, i18n_tools
+from . import attendance, backup, clock, i18n_tools
+from .admin import retention
+from .counsel import rules as counsel_rules
+from .counsel.models import CounselSession, Direction, Plan, Result, SessionKind
 from .curriculum import ContentError, load_catalogue
 from .extensions import db
 from .review.models import set_grants
@@ -20,12 +25,60 @@ from .models import (
 
 SOMALI_NAMES = ["Amina", "Hodan", "Faadumo", "Sahra", "Ubax", "Hibaaq", "Nimco", "Ifrah"]
 ARABIC_NAMES = ["Fatima", "Mariam", "Huda", "Noor", "Rania", "Salma", "Yasmin", "Leila"]
+# The learners of the past groups (they have no sign-in: their groups have ended).
+SOMALI_PAST = ["Asli", "Cawo", "Deeqa", "Filsan", "Hamdi", "Idil", "Khadra", "Layla", "Muna", "Naima", "Qamar", "Ruun",
+               "Sagal", "Shukri", "Warsan", "Zamzam"]
+ARABIC_PAST = ["Amal", "Basma", "Dalia", "Ghada", "Hala", "Iman", "Jamila", "Lubna", "Manal", "Nadia", "Rasha", "Samira",
+               "Suha", "Widad", "Zainab", "Abeer"]
+# Two past periods, in four places: (name, language, location, weekday, start time).
+PAST_PLACES = [
+    ("Itäkeskus", "so", "Itäkeskus library", 1, time(10, 0)),
+    ("Vuosaari", "ar", "Vuosaari house of culture", 3, time(13, 0)),
+    ("Kontula", "so", "Kontula library", 2, time(17, 0)),
+    ("Malmi", "ar", "Malmi library", 0, time(12, 0)),
+]
+PAST_PERIODS = [("kevät 2025", date(2025, 1, 13), date(2025, 5, 23)),
+                ("syksy 2025", date(2025, 8, 18), date(2025, 12, 19))]
+# The demo's follow-up plans: how often each direction is agreed in a group of each language (None: no
+# plan yet), and what the follow-up finds. Made-up weights that give real-looking figures in the
+# outcomes report; they are not the programme's own numbers.
+DEMO_DIRECTIONS = {
+    "so": {Direction.FINNISH_COURSE: 20, Direction.VOCATIONAL: 6, Direction.BASIC_EDUCATION: 14,
+           Direction.OTHER_TRAINING: 6, Direction.WORK: 10, Direction.HOME_CARE: 24, Direction.PARENTAL_LEAVE: 8,
+           Direction.OTHER: 4, None: 8},
+    "ar": {Direction.FINNISH_COURSE: 30, Direction.VOCATIONAL: 12, Direction.BASIC_EDUCATION: 8,
+           Direction.OTHER_TRAINING: 8, Direction.WORK: 12, Direction.HOME_CARE: 14, Direction.PARENTAL_LEAVE: 6,
+           Direction.OTHER: 4, None: 6},
+}
+DEMO_RESULTS = {Result.REACHED: 54, Result.IN_PROGRESS: 26, Result.CHANGED: 8, Result.NOT_REACHED: 12}
+# Her goal in her own words (her language), the next step as the instructor wrote it (Finnish), the
+# vocational field, and the session's topic.
+DEMO_PLANS = {
+    Direction.FINNISH_COURSE: ("Waxaan rabaa inaan af Finnish kula hadlo macallimadda carruurta.",
+                               "أريد أن أتكلم الفنلندية مع معلمة أطفالي.",
+                               "Ilmoittautuminen kotoutumiskoulutukseen Työllisyyspalveluissa", None, "language_training"),
+    Direction.VOCATIONAL: ("Waxaan rabaa inaan noqdo kalkaaliye caafimaad.", "أريد أن أعمل في رعاية المسنين.",
+                           "Hakeminen lähihoitajakoulutukseen yhteishaussa", "sosiaali- ja terveysala", "education"),
+    Direction.BASIC_EDUCATION: ("Waxaan rabaa inaan dhammeeyo dugsiga.", "أريد أن أكمل تعليمي الأساسي.",
+                                "Hakeminen aikuisten perusopetukseen", None, "education"),
+    Direction.OTHER_TRAINING: ("Waxaan rabaa koorso kombiyuutar.", "أريد دورة في استخدام الحاسوب.",
+                               "Kansalaisopiston tietotekniikan kurssi", None, "education"),
+    Direction.WORK: ("Waxaan rabaa shaqo.", "أريد أن أعمل في مطبخ مطعم.",
+                     "CV yhdessä ja ilmoittautuminen Työllisyyspalveluihin", None, "employment"),
+    Direction.HOME_CARE: ("Waxaan guriga la joogayaa ilmaha yar sannadkan.", "سأبقى مع طفلي الصغير في البيت هذا العام.",
+                          "Varhaiskasvatuspaikan hakeminen ensi syksyksi", None, "family"),
+    Direction.PARENTAL_LEAVE: ("Waxaan sugayaa ilmo; marka hore fasax.", "أنتظر مولودًا، فإجازة الوالدين أولًا.",
+                               "Kelan vanhempainrahan hakeminen", None, "services"),
+    Direction.OTHER: ("Waxaan rabaa inaan bilaabo ganacsi yar.", "أريد أن أبدأ مشروعًا صغيرًا.",
+                      "Yritysneuvonta (NewCo Helsinki)", None, "employment"),
+}
 DEMO_FILE = "demo-sign-ins.txt"
 DEMO_DATA_FILE = "demo-sign-ins.json"  # the sign-ins without an address: links follow the port of each run
 
 
 def create_demo_data(password_factory=None) -> dict:
-    """A coordinator, two instructors, a Somali and an Arabic group of eight with some progress.
+    """A coordinator, two instructors, a Somali and an Arabic group of eight with some progress and
+    attendance, and the groups of two past periods (spring and autumn 2025) with their attendance.
 
     Returns every sign-in in clear text, the only time the codes exist unhashed.
     """
@@ -74,6 +127,10 @@ def create_demo_data(password_factory=None) -> dict:
             _demo_progress(enrollment, lessons, n)
         credentials["groups"].append(group)
     db.session.flush()
+    for workshop in db.session.scalars(db.select(Workshop).order_by(Workshop.id)).all():
+        _demo_attendance(workshop, today, random.Random(workshop.id))
+    _demo_past_periods({"so": deeqa, "ar": rasha}, lessons)
+    _demo_counsel({"so": deeqa, "ar": rasha}, today)
     first = db.session.scalar(db.select(Enrollment).join(Workshop).where(Workshop.language == "so").order_by(Enrollment.id))
     lesson = lessons[0]
     db.session.add(HelpRequest(enrollment=first, course=lesson.course, lesson=lesson.id, step=lesson.steps[1].id))
@@ -103,6 +160,119 @@ def _demo_progress(enrollment: Enrollment, lessons, n: int) -> None:
         steps_done=[s.id for s in steps], started_at=when, updated_at=when,
         completed_at=when if finished else None,
     ))
+
+
+def _demo_attendance(workshop: Workshop, today, rng: random.Random) -> None:
+    """Its meetings, and who came to those held so far: most learners week after week (participants),
+    two a time or two (visitors: the last two), one never; one meeting cancelled for a holiday."""
+    attendance.sync_meetings(workshop)
+    meetings = [m for m in attendance.meetings_of(workshop.id) if m.day <= today]
+    if len(meetings) > 4:
+        holiday = meetings[len(meetings) // 2]
+        holiday.cancelled, holiday.edited, holiday.note = True, True, "Pyhäpäivä"
+    held = [m for m in meetings if not m.cancelled]
+    enrollments = list(workshop.enrollments)
+    for n, enrollment in enumerate(enrollments):
+        if n == len(enrollments) - 3:
+            continue  # enrolled, never came
+        if n >= len(enrollments) - 2:
+            came = rng.sample(held, min(len(held), 1 + n % 2))  # a visitor: once or twice
+        else:
+            came = [m for m in held if rng.random() < 0.85]
+        for meeting in came:
+            attendance.mark(meeting, enrollment.id, True, None)
+
+
+def _demo_past_periods(instructors: dict, lessons) -> list[Workshop]:
+    """Groups of two past periods (spring and autumn 2025) in Itäkeskus, Vuosaari, Kontula and Malmi,
+    with learners (who no longer sign in), their meetings, attendance and a first lesson done."""
+    made = []
+    for period, starts_on, ends_on in PAST_PERIODS:
+        for place, language, location, weekday, at in PAST_PLACES:
+            workshop = Workshop(name=f"{place}, {period}", language=language, location=location, weekday=weekday,
+                                start_time=at, starts_on=starts_on, ends_on=ends_on)
+            workshop.instructors.append(instructors[language])
+            names = SOMALI_PAST if language == "so" else ARABIC_PAST
+            rng = random.Random(f"{place} {period}")
+            size = rng.randint(9, 13)
+            for first_name in rng.sample(names, size):
+                learner = User(role=Role.LEARNER, display_name=first_name, active=True)
+                workshop.enrollments.append(Enrollment(learner=learner, created_at=datetime.combine(starts_on, at)))
+            db.session.add(workshop)
+            db.session.flush()
+            _demo_attendance(workshop, ends_on, rng)
+            db.session.flush()
+            counts = attendance.attended_by_enrollment(workshop.id)
+            lesson = lessons[0]
+            for enrollment in workshop.enrollments:
+                if attendance.kind_of(counts.get(enrollment.id, 0)) != attendance.PARTICIPANT:
+                    continue
+                when = datetime.combine(starts_on + timedelta(weeks=2), at)
+                db.session.add(Progress(
+                    enrollment_id=enrollment.id, course=lesson.course, lesson=lesson.id, status=Status.DONE,
+                    current_step=lesson.steps[-1].id, steps_done=[s.id for s in lesson.steps], started_at=when,
+                    updated_at=when, completed_at=when,
+                ))
+            made.append(workshop)
+    db.session.flush()
+    return made
+
+
+def _demo_counsel(instructors: dict, today: date) -> None:
+    """Consent, a counselling session and a follow-up plan for the participants of every group: in
+    the past periods followed up (reached, in progress, changed or not reached), in the current one
+    mostly still to check, two with the check date passed; a few participants have no plan yet."""
+    topics = {topic.key: topic for topic in counsel_rules.topics()}
+    counts = dict(db.session.execute(
+        db.select(attendance.Attendance.enrollment_id, db.func.count())
+        .join(attendance.Meeting, attendance.Meeting.id == attendance.Attendance.meeting_id)
+        .where(attendance.Meeting.cancelled.is_(False)).group_by(attendance.Attendance.enrollment_id)).all())
+    for workshop in db.session.scalars(db.select(Workshop).order_by(Workshop.id)).all():
+        rng = random.Random(f"counsel {workshop.name}")
+        instructor = instructors[workshop.language]
+        past = workshop.ends_on < today
+        # visitors and those who never came have no plan; in the current group, everyone who came
+        people = [e for e in sorted(workshop.enrollments, key=lambda e: e.id)
+                  if counts.get(e.id, 0) >= (attendance.PARTICIPANT_MEETINGS if past else 1)]
+        directions = _quota(DEMO_DIRECTIONS[workshop.language], len(people), rng)
+        results = iter(_quota(DEMO_RESULTS, len(people), rng))
+        due = 0
+        for enrollment, direction in zip(people, directions):
+            if direction is None:
+                continue
+            goal_so, goal_ar, next_step, field, topic = DEMO_PLANS[direction]
+            counsel_rules.give_consent(enrollment.learner_id, instructor.id)
+            held_on = workshop.starts_on + timedelta(weeks=rng.randint(2, 5))
+            if held_on <= today:
+                session = CounselSession(enrollment_id=enrollment.id, held_on=held_on, kind=SessionKind.PERSONAL.value,
+                                         note="Käytiin läpi hänen tavoitteensa ja seuraava askel.", author_id=instructor.id)
+                session.topics = [topics[topic]]
+                db.session.add(session)
+            plan = Plan(enrollment_id=enrollment.id, goal=goal_so if workshop.language == "so" else goal_ar,
+                        direction=direction.value, field=field, next_step=next_step, created_by_id=instructor.id,
+                        check_on=workshop.ends_on + timedelta(weeks=8))
+            if past:
+                plan.result = next(results).value
+                plan.checked_on = min(plan.check_on + timedelta(days=rng.randint(0, 10)), today)
+                plan.checked_by_id = instructor.id
+            elif due < 2:  # her next step was to be checked already: the class view shows it
+                plan.check_on = today - timedelta(days=3 + due)
+                due += 1
+            db.session.add(plan)
+    db.session.flush()
+
+
+def _quota(weights: dict, n: int, rng: random.Random) -> list:
+    """`n` keys in the proportions of `weights` (largest remainders first), shuffled: a small group
+    still shows the intended mix, where drawing each at random would wander far from it."""
+    total = sum(weights.values())
+    exact = {key: n * weight / total for key, weight in weights.items()}
+    counts = {key: int(value) for key, value in exact.items()}
+    for key in sorted(exact, key=lambda k: (exact[k] - counts[k], rng.random()), reverse=True)[:n - sum(counts.values())]:
+        counts[key] += 1
+    keys = [key for key, count in counts.items() for _ in range(count)]
+    rng.shuffle(keys)
+    return keys
 
 
 def format_credentials(credentials: dict, base_url: str = "http://127.0.0.1:5000") -> str:
@@ -143,6 +313,23 @@ def init_app(app: Flask) -> None:
         backup.private_file(kept, json.dumps(credentials, ensure_ascii=False).encode())
         backup.private_file(saved, text.encode())
         click.echo(text)
+
+    counsel = AppGroup("counsel", help="Counselling data: the retention period.")
+    app.cli.add_command(counsel)
+
+    @counsel.command("retention")
+    @click.option("--dry-run", is_flag=True, help="Only count what would be removed; change nothing.")
+    def counsel_retention(dry_run: bool) -> None:
+        """Remove the counselling sessions and their notes, follow-up plans, instructors' notes and
+        the log of who read them, of every group whose last day is ASKEL_COUNSEL_RETENTION_MONTHS
+        (default 24) months ago or more, after keeping its anonymous counts for the outcomes report.
+        Safe to run every day: a group is handled once."""
+        months = current_app.config["COUNSEL_RETENTION_MONTHS"]
+        done = retention.run(clock.today(), months, dry_run=dry_run)
+        verb = "would remove" if dry_run else "removed"
+        click.echo(f"counsel retention: {done.groups} groups ended on or before {done.cutoff.isoformat()} "
+                   f"({months} months); {verb} {done.plans} plans, {done.sessions} sessions, {done.notes} notes, "
+                   f"{done.views} view log entries" + ("" if dry_run else "; their counts stay in the outcomes report"))
 
     @app.cli.command("check-content")
     @click.argument("lessons_dir", required=False, type=click.Path(file_okay=False))

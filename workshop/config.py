@@ -110,6 +110,10 @@ class Config:
         self.MAIL_REPLY_DELAY = float(os.environ.get("ASKEL_MAIL_REPLY_DELAY", "20"))
         self.MAIL_BODY_LIMIT = int(os.environ.get("ASKEL_MAIL_BODY_LIMIT", "5000"))
         self.WILMA_REPLY_DELAY = float(os.environ.get("ASKEL_WILMA_REPLY_DELAY", "20"))
+        # Counselling data (sessions and their notes, follow-up plans, instructors' notes, the log of
+        # who read them) is deleted this many months after a group's last day by `flask counsel
+        # retention`; only anonymous counts stay in the outcomes report (workshop/admin/retention.py).
+        self.COUNSEL_RETENTION_MONTHS = int(os.environ.get("ASKEL_COUNSEL_RETENTION_MONTHS", "24"))
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if k.isupper()}

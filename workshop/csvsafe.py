@@ -12,7 +12,10 @@ unless the cell is quoted. So:
 - a spreadsheet that reads our `,` file with `;` does not follow the quotes reliably, so inside a
   cell every `;`, tab or line break followed (after blanks or quotes) by a formula character gets the
   same apostrophe before that character: whatever piece the cell is cut into, none starts a formula;
-- numbers stay numbers (unquoted), so sums still work.
+- numbers stay numbers (unquoted), so sums still work;
+- the invisible direction isolates the pages put around Latin words inside Arabic ("⁦Wilma⁩") are
+  left out: in a spreadsheet they made "Wilma" a different value from Wilma (a filter or a lookup
+  missed it), and they could stand before a formula character and hide it from the guard.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from decimal import Decimal
 FORMULA_START = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 # A place where a spreadsheet reading with `;` may start a new cell or row, then a formula character.
 _INNER = re.compile("([;\t\r\n][ \u00a0\u3000\"']*)(?=[=+\\-@\uff1d\uff0b\uff0d\uff20])")
+_ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))  # LRI RLI FSI PDI
 BOM = "\ufeff"  # so spreadsheet programs read UTF-8 (ä, ö, Somali, Arabic) correctly
 
 
@@ -35,7 +39,7 @@ def safe_cell(value):
         return ""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return value
-    text = _INNER.sub(r"\1'", str(value))
+    text = _INNER.sub(r"\1'", str(value).translate(_ISOLATES))
     stripped = text.lstrip(" \u00a0\u3000")
     if stripped and (stripped[0] in FORMULA_START or text[0] in FORMULA_START):
         return "'" + text

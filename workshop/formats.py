@@ -6,7 +6,8 @@ written as that service writes it, in Finnish conventions, whatever the interfac
 was last seen) follow the reader's locale.
 
 Each value is isolated in its own direction, so inside Arabic text an amount keeps its euro sign
-after the number and a date keeps its order: in HTML as `<bdi dir="ltr">` (the `*_html` forms, the
+after the number and a date keeps its order (a Finnish value left to right; a date written in the
+reader's own locale, "27 نوفمبر 2026", in the reader's direction): in HTML as `<bdi dir="ltr">` (the `*_html` forms, the
 Jinja filters), in plain text (an <option>, an alt text, a flashed message) between the Unicode
 isolates LRI … PDI. Babel does the formatting; nothing here builds a number by hand.
 """
@@ -18,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.dates import format_date as _babel_date, format_datetime as _babel_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_percent
 from flask import has_request_context
 from markupsafe import Markup
 
@@ -26,7 +27,7 @@ from . import i18n
 from .clock import HELSINKI, helsinki  # noqa: F401  (the one clock's Helsinki time)
 
 FINNISH = "fi_FI"
-LRI, PDI = "\u2066", "\u2069"
+LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
 # Marks Babel puts into some locales' dates (Arabic): the whole value is isolated instead.
 _MARKS = dict.fromkeys(map(ord, "\u200e\u200f\u061c"))
 
@@ -71,6 +72,11 @@ def local_date_plain(value: date | datetime, locale: str, pattern: str = "short"
 
 def local_datetime_plain(moment: datetime, locale: str, pattern: str = "short") -> str:
     return _babel_datetime(helsinki(moment), pattern, locale=locale).translate(_MARKS)
+
+
+def percent_plain(whole: int, locale: str) -> str:
+    """A share already rounded to a whole per cent, in the reader's locale: 42 %, 42%."""
+    return format_percent(Decimal(whole) / 100, locale=locale).translate(_MARKS)
 
 
 # ---- isolated ------------------------------------------------------------------------------------
@@ -121,27 +127,76 @@ def _locale() -> str:
     return i18n.current_locale()
 
 
+def _in_reader_direction(text: str, kind: str) -> Markup:
+    """A value written in the reader's own locale, isolated in the reader's direction: Babel writes an
+    Arabic date right to left ("27 نوفمبر 2026", "27/11/2026، 10:05 ص"), and forced left to right it read
+    "2026 نوفمبر 27" on her plan. Numeric parts ("27/11/2026", "10:05") keep their order either way."""
+    if not text:
+        return Markup("")
+    if i18n.direction(_locale()) == "rtl":
+        return Markup('<bdi class="{}" dir="rtl">{}</bdi>').format(kind, text)
+    return ltr_html(text, f"ltr {kind}")
+
+
+def _isolate_in_reader_direction(text: str) -> str:
+    """The plain-text form (a <title>, an <option>): right-to-left isolates (RLI … PDI) in Arabic."""
+    if not text:
+        return ""
+    return f"{RLI}{text}{PDI}" if _right_to_left() else text
+
+
 def local_date(value, pattern: str = "short") -> Markup:
-    """A date in the interface, in the reader's locale, isolated."""
-    return ltr_html(local_date_plain(value, _locale(), pattern), "ltr date") if value else Markup("")
+    """A date in the interface, in the reader's locale, isolated in her direction."""
+    return _in_reader_direction(local_date_plain(value, _locale(), pattern), "date") if value else Markup("")
 
 
 def local_date_text(value, pattern: str = "short") -> str:
-    return isolate(local_date_plain(value, _locale(), pattern)) if value else ""
+    return _isolate_in_reader_direction(local_date_plain(value, _locale(), pattern)) if value else ""
 
 
 def local_datetime(moment, pattern: str = "short") -> Markup:
-    return ltr_html(local_datetime_plain(moment, _locale(), pattern), "ltr time") if moment else Markup("")
+    return _in_reader_direction(local_datetime_plain(moment, _locale(), pattern), "time") if moment else Markup("")
 
 
 def local_datetime_text(moment, pattern: str = "short") -> str:
-    return isolate(local_datetime_plain(moment, _locale(), pattern)) if moment else ""
+    return _isolate_in_reader_direction(local_datetime_plain(moment, _locale(), pattern)) if moment else ""
+
+
+def percent(whole: int | None) -> Markup:
+    """A whole per cent in the interface, isolated; nothing for None (no one to take a share of)."""
+    return ltr_html(percent_plain(whole, _locale()), "ltr num") if whole is not None else Markup("")
+
+
+def percent_text(whole: int | None) -> str:
+    return isolate(percent_plain(whole, _locale())) if whole is not None else ""
+
+
+# The comma between the items of a list (names, languages) in the reader's language: Arabic has its own.
+LIST_COMMA = {"ar": "\u060c "}
+
+
+def comma() -> str:
+    """The comma between list items in the reader's language."""
+    return LIST_COMMA.get(_locale(), ", ")
+
+
+FSI = "\u2068"  # first strong isolate: a name takes the direction of its own script
+
+
+def listing(items) -> str:
+    """Items one after another with the reader's comma: "Amina، Hibaaq" in Arabic, "Amina, Hibaaq"
+    otherwise. In right-to-left text each is isolated in the direction of its own script, so a
+    Latin name keeps its place and an Arabic one of two words keeps their order."""
+    if not _right_to_left():
+        return ", ".join(str(item) for item in items)
+    return comma().join(f"{FSI}{item}{PDI}" for item in items)
 
 
 FILTERS = {
     "money": money, "money_text": money_text, "fi_date": fi_date, "fi_date_text": fi_date_text,
     "fi_time": fi_time, "fi_datetime": fi_datetime, "local_date": local_date, "local_date_text": local_date_text,
     "local_datetime": local_datetime, "local_datetime_text": local_datetime_text, "isolate": isolate,
+    "percent": percent, "percent_text": percent_text, "listing": listing,
     # for pictures (SVG) and form fields, where no markup may go
     "fi_money_plain": fi_money_plain, "fi_date_plain": fi_date_plain, "fi_number_plain": fi_number_plain,
 }

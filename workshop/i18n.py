@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from babel import support
 from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from . import address
@@ -13,15 +14,30 @@ from . import address
 LOCALES = ("so", "ar", "fi", "en")
 RTL = frozenset({"ar"})
 # Language names in their own script, never as flags.
+# Each language's name in itself, with its lang attribute: where she chooses her language.
 NAMES = {"so": "Soomaali", "ar": "العربية", "fi": "Suomi", "en": "English"}
+# Each language's name in the reader's language: in reports, staff pages and CSV files (a coordinator
+# reading Finnish cannot read "العربية").
+LABELS = {"so": _l("Somali"), "ar": _l("Arabic"), "fi": _l("Finnish"), "en": _l("English")}
+
+
+def label(code: str | None) -> str:
+    """A language's name in the reader's language ("" for none, the code for an unknown one)."""
+    if not code:
+        return ""
+    return str(LABELS[code]) if code in LABELS else code
 LANG_COOKIE = "askel_lang"
+# The language she was reading when she signed out, kept in this browser's (new, empty) session: the
+# "you are signed out" page and the next sign-in speak it. Only a visitor not signed in reads it, so
+# on a shared browser it never overrides the next learner's own or her group's language.
+SIGNED_OUT_LOCALE = "signed_out_locale"
 
 
 
 class AddressedDomain(Domain):
-    """A gettext domain that speaks to a man when the learner chose it.
+    """A gettext domain that speaks to a man when the reader chose it (a learner, or a member of staff).
 
-    For a learner addressed in the masculine, in a locale with an overlay (Arabic), the overlay
+    For a reader addressed in the masculine, in a locale with an overlay (Arabic), the overlay
     catalog `<domain>-masculine` is looked up first and the default catalog is its fallback (gettext's
     own `add_fallback`): the overlay holds only the entries that differ. Everyone else, and every other
     locale, reads the default catalog as before. Both are loaded once per process and locale.
@@ -77,7 +93,8 @@ def chosen_locale() -> str | None:
 
 
 def select_locale() -> str:
-    """Saved choice, else her workshop's language, else the browser's, else English."""
+    """Saved choice, else her workshop's language, else (signed out) the language she was reading, else
+    the browser's, else English."""
     choice = chosen_locale()
     if choice:
         return choice
@@ -85,20 +102,25 @@ def select_locale() -> str:
         membership = current_user.membership_now()
         if membership is not None and membership.language in LOCALES:
             return membership.language
+    if not current_user.is_authenticated and session.get(SIGNED_OUT_LOCALE) in LOCALES:
+        return session[SIGNED_OUT_LOCALE]
     return request.accept_languages.best_match(LOCALES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def address_of_reader() -> str:
-    """How the text of this request addresses its reader: a signed-in learner's choice, else the default.
+    """How the text of this request addresses its reader: the signed-in person's choice (a learner's, or
+    an instructor's or the coordinator's on their own account), else the default.
 
-    Staff pages address no one; a visitor not signed in reads the default (the catalogs' feminine).
+    A visitor not signed in reads the default (the catalogs' feminine). Texts that speak to someone else
+    than the reader are made inside `force_address` (a learner's sign-in card, the wording a reviewer
+    corrects).
     """
     if not has_request_context():
         return address.DEFAULT
     chosen = g.get("askel_address")
     if chosen is None:
         chosen = address.DEFAULT
-        if current_user and current_user.is_authenticated and current_user.is_learner:
+        if current_user and current_user.is_authenticated:
             chosen = getattr(current_user, "address", None) or address.DEFAULT
         g.askel_address = chosen
     return chosen
@@ -154,7 +176,13 @@ def lesson_text(context: str, message: str) -> str:
             text = reviewed
     if text is None:
         text = lessons_domain.pgettext(context, message)
-    if current_locale() in RTL:  # Finnish words, amounts and addresses keep reading left to right
+    return isolated(text)
+
+
+def isolated(text: str, locale: str | None = None) -> str:
+    """A lesson text as it is shown: in a right-to-left locale, Finnish words, amounts and addresses
+    keep reading left to right (each such run between Unicode isolates)."""
+    if (locale or current_locale()) in RTL:
         from .formats import isolate_ltr_runs  # a real cycle: formats writes in the reader's locale (i18n)
 
         text = isolate_ltr_runs(text)

@@ -299,7 +299,12 @@ class HelpRequest(db.Model):
 
 
 class InstructorNote(db.Model):
-    """A free-text note by an instructor about a learner in one group (never shown to the learner)."""
+    """A free-text note by an instructor about a learner in one group (never shown to the learner).
+
+    Counselling data like a session's note (`counsel/`): written only while her consent is in force,
+    shown to her instructors and the coordinator only then (each showing logged in counsel_views as
+    "notes"), deleted when she withdraws it and by the retention job. A note written before consent
+    was asked for stays hidden until she gives it; her data file and her deletion include it."""
 
     __tablename__ = "instructor_notes"
 

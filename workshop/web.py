@@ -6,13 +6,13 @@ import re
 import uuid
 from pathlib import Path
 
-from flask import Flask, abort, current_app, make_response, redirect, render_template, request, session, url_for
+from flask import Flask, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.routing import IntegerConverter
 
@@ -156,6 +156,7 @@ class Once:
     Before the commit that stores what the form made, `record(location)` adds the key to the same
     transaction; when a parallel submit with the same key committed first, that commit fails on
     the key and `lost_race()` answers as the winner did. A form without the key works as before.
+    `commit(location, message)` does the three for a view that then says what it made and goes there.
     """
 
     def __init__(self) -> None:
@@ -179,6 +180,17 @@ class Once:
         if seen is None:
             raise error
         return redirect(seen.location, code=303)
+
+    def commit(self, location: str, message: str, category: str = "ok"):
+        """Commit what the form made with its key, say `message` and go to `location`; a parallel submit
+        that committed first is answered as the winner was."""
+        self.record(location)
+        try:
+            db.session.commit()
+        except IntegrityError as error:
+            return self.lost_race(error)
+        flash(message, category)
+        return redirect(location, code=303)
 
 
 def locale_without_database() -> str:
@@ -271,7 +283,8 @@ def init_app(app: Flask) -> None:
             "reader_address": i18n.address_of_reader(),  # how the texts address her (workshop.address)
             "address_matters": locale in address.OVERLAY_LOCALES,
             "text_dir": i18n.direction(locale),
-            "language_names": i18n.NAMES,
+            "language_names": i18n.NAMES,  # in themselves, where she chooses
+            "language_labels": i18n.LABELS,  # in the reader's language, on staff pages
             "locales": i18n.LOCALES,
             "catalogue": catalogue(),
         }

@@ -12,6 +12,28 @@
     window.scrollTo(0, 0);
   });
 
+  // The attendance register swaps one person's button: keep the focus on it for the next tap or key.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.id || target.id.indexOf("learner-") !== 0) return;
+    var item = document.getElementById(target.id);
+    var button = item && item.querySelector("button");
+    if (button) button.focus({ preventScroll: true });
+  });
+
+  // "I need help" swaps in what happens next: that notice takes focus and is scrolled to the middle
+  // of the screen, with "Take back my request" below it. Focusing alone scrolls only as far as the
+  // browser likes (to the very edge, or not at all), so the scrolling is said here. Only after her
+  // tap (the server marks that notice autofocus): the 15-s check for "seen" never moves her page.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "help-area") return;
+    var note = target.querySelector(".notice[autofocus]");
+    if (!note) return;
+    note.focus({ preventScroll: true });
+    note.scrollIntoView({ block: "center" });
+  });
+
   // A dropped connection loses nothing: say so, and send the same request again (with the same
   // idempotency key, so the server records the answer once) until it goes through.
   var pending = null;
@@ -42,6 +64,9 @@
   document.addEventListener("htmx:sendError", function (event) {
     var config = event.detail.requestConfig;
     if (!config || pending) return; // a retry failing again is handled by its own promise
+    // On her own phone the service worker may have the page, or keep the answer (offline.js).
+    var unsent = new CustomEvent("askel:unsent", {detail: config, cancelable: true});
+    if (!document.dispatchEvent(unsent)) return;
     var values = {};
     config.formData.forEach(function (value, name) { values[name] = value; });
     pending = {

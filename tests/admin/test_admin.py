@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from tests.conftest import PASSWORD, csrf_token, recorded_queries, staff_client
 from workshop.admin.report import bar_chart
@@ -60,7 +61,7 @@ def test_create_instructor_validates_and_never_500s(app, liisa, factory):
         ({"username": "", "display_name": "X", "language": "so"}, "Please type a username."),
         ({"username": "a b", "display_name": "X", "language": "so"}, "Use only letters"),
         ({"username": "Deeqa", "display_name": "X", "language": "so"}, "This username is taken"),
-        ({"username": "newone", "display_name": "", "language": "so"}, "Please type her name."),
+        ({"username": "newone", "display_name": "", "language": "so"}, "Please type the instructor"),
         ({"username": "newone", "display_name": "X", "language": "xx"}, "Please choose a language from the list."),
         ({"username": "x" * 500, "display_name": "X" * 500, "language": "so"}, "3 to 40"),
     ]:
@@ -168,7 +169,7 @@ def test_report_counts_learners_and_lessons(app, liisa, factory):
     html = liisa.get("/admin/report").get_data(as_text=True)
     assert "7 learners reached." in html
     assert 'role="img"' in html and "<title id=\"chart-languages-title\">" in html
-    assert "Soomaali: 5" in html and "العربية: 2" in html  # the chart's text description
+    assert "Somali: 5" in html and "Arabic: 2" in html  # the chart's text description
     assert re.search(r"<th scope=\"row\">Getting started</th><td class=\"num\">3</td>", html) or "start" in html
 
 
@@ -198,6 +199,21 @@ def test_report_bad_dates_are_explained_not_500(liisa, query):
     assert liisa.get(f"/admin/report/learners.csv?{query}").status_code == 200
 
 
+@pytest.mark.parametrize("locale", ["so", "ar", "fi"])
+def test_both_reports_say_what_is_wrong_with_the_period_in_her_language(app, auth, locale):
+    """The reach and outcomes reports read their period the same way: the same messages, hers."""
+    client, _uid = auth.staff("mirja", role=Role.COORDINATOR, locale=locale)
+    with app.test_request_context(), force_locale(locale):
+        expected = [gettext("Please give a date."), gettext("The end of the period is before its start."),
+                    gettext("Those dates did not work. Showing every period.")]
+    for page in ("/admin/report", "/admin/outcomes"):
+        not_a_date = client.get(f"{page}?start=yesterday").get_data(as_text=True)
+        backwards = client.get(f"{page}?start=2025-05-01&end=2025-01-01").get_data(as_text=True)
+        assert expected[0] in not_a_date and "Not a valid date" not in not_a_date, page
+        assert expected[1] in backwards, page
+        assert expected[2] in not_a_date and expected[2] in backwards, page
+
+
 def test_csv_is_utf8_with_bom_and_formula_safe(app, liisa, factory):
     deeqa = factory.staff("deeqa")
     with app.app_context():
@@ -216,7 +232,7 @@ def test_csv_is_utf8_with_bom_and_formula_safe(app, liisa, factory):
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][0] == "Language"
     assert rows[1][2] == "'=cmd|' /C calc'!A0"
-    assert rows[1][:2] == ["Soomaali", "so"] and rows[1][-1] == "1"
+    assert rows[1][:2] == ["Somali", "so"] and rows[1][-1] == "1"
     lessons = list(csv.reader(io.StringIO(liisa.get("/admin/report/lessons.csv").get_data().decode("utf-8-sig"))))
     assert lessons[0][0] == "Course" and len(lessons) > 1
     assert liisa.get("/admin/report/other.csv").status_code == 404

@@ -15,6 +15,8 @@ from tests.routes import expected, names_an_object, walked_routes
 from tests.auth.helpers import set_pictures
 from tests.admin.helpers import answers_by_role
 from workshop.auth.tablet_models import TabletDevice
+from workshop.counsel import rules
+from workshop.counsel.models import Topic
 from workshop.extensions import db
 from workshop.models import Role, digest
 
@@ -27,6 +29,21 @@ def _device(world) -> int:
         db.session.add(device)
         db.session.commit()
         return device.id
+
+
+def _topic(world) -> int:
+    with world["app"].app_context():
+        return rules.topics()[0].id
+
+
+def _own_topic(world) -> int:
+    """A topic the coordinator added (a seeded one is translated with the site, not changed here)."""
+    with world["app"].app_context():
+        rules.topics()
+        topic = Topic(key=f"own-{secrets.token_hex(6)}", label_fi=f"Aihe {secrets.token_hex(3)}", position=500)
+        db.session.add(topic)
+        db.session.commit()
+        return topic.id
 
 
 # (endpoint, method) -> (path, form data). Paths and data may be callables of the world (ids are
@@ -42,8 +59,18 @@ REQUESTS = {
     ("admin.reset_password", "POST"): (lambda w: f"/admin/instructors/{w['target']}/password", {}),
     ("admin.set_active", "POST"): (lambda w: f"/admin/instructors/{w['target']}/active", {"active": "1"}),
     ("admin.set_rights", "POST"): (lambda w: f"/admin/instructors/{w['target']}/rights", {"wording-so": "1"}),
+    ("admin.set_address", "POST"): (lambda w: f"/admin/instructors/{w['target']}/address", {"address": "masculine"}),
     ("admin.report", "GET"): ("/admin/report?start=2020-01-01", None),
     ("admin.report_csv", "GET"): ("/admin/report/learners.csv", None),
+    ("admin.outcomes_report", "GET"): ("/admin/outcomes?start=2020-01-01", None),
+    ("admin.outcomes_csv", "GET"): ("/admin/outcomes.csv", None),
+    ("admin.counsel.log", "GET"): ("/admin/counselling/log", None),
+    ("admin.counsel.topics", "GET"): ("/admin/counselling/topics", None),
+    ("admin.counsel.topic_add", "POST"): ("/admin/counselling/topics", lambda w: {"label_en": f"Topic {secrets.token_hex(3)}"}),
+    ("admin.counsel.topic_edit", "GET"): (lambda w: f"/admin/counselling/topics/{_own_topic(w)}", None),
+    ("admin.counsel.topic_edit", "POST"): (lambda w: f"/admin/counselling/topics/{_own_topic(w)}",
+                                           lambda w: {"label_so": f"Mawduuc {secrets.token_hex(3)}"}),
+    ("admin.counsel.topic_active", "POST"): (lambda w: f"/admin/counselling/topics/{_topic(w)}/active", {"active": "0"}),
     ("auth.tablet.names", "GET"): ("/tablet/", None),
     ("auth.tablet.idle", "GET"): ("/tablet/idle", None),
     ("auth.tablet.still_here", "POST"): ("/tablet/still-here", {}),

@@ -136,6 +136,24 @@ def test_signing_in_on_a_shared_device_uses_her_own_language(app, factory):
     assert 'lang="so"' in client.get("/home").get_data(as_text=True)
 
 
+def test_signing_out_says_goodbye_in_her_language_not_the_browsers(app, factory):
+    """Her phone's browser asks for English; her language is her group's (Somali), never chosen by
+    hand. The signed-out page and the sign-in page after it speak Somali; the next learner on the same
+    browser still reads her own group's language (Arabic), not the one left behind."""
+    _a, code_a, _ = factory.learner(factory.workshop("so"), name="Amina")
+    _b, code_b, _ = factory.learner(factory.workshop("ar"), name="Mariam")
+    client = app.test_client()
+    english = {"Accept-Language": "en-US,en;q=0.9"}
+    assert sign_in(client, code_a).status_code == 303
+    assert 'lang="so"' in client.get("/home", headers=english).get_data(as_text=True)
+    out = client.post("/sign-out", data={"csrf_token": csrf_token(client, "/home")}, headers=english)
+    assert out.status_code == 303
+    assert 'lang="so"' in client.get(out.location, headers=english).get_data(as_text=True)
+    assert 'lang="so"' in client.get("/sign-in", headers=english).get_data(as_text=True)
+    assert sign_in(client, code_b).status_code == 303
+    assert 'lang="ar"' in client.get("/home", headers=english).get_data(as_text=True)
+
+
 def test_the_snapshot_is_what_views_need_and_her_row_on_request(app, factory):
     workshop = factory.workshop("ar")
     uid, _code, _ = factory.learner(workshop, locale=None)

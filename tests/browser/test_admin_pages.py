@@ -83,3 +83,22 @@ def test_csv_download_from_the_report(app, factory, live_server, browser):
     assert data.startswith("\ufeff".encode()) and "Itäkeskus".encode() in data
     assert info.value.suggested_filename.startswith("askel-reach-learners")
     context.close()
+
+
+def test_the_reach_report_prints_without_its_controls(app, factory, live_server, browser):
+    """Printed, the reach report is its figures: the period form and the "Download as CSV" buttons showed
+    on paper (the outcomes report hid its own; now no report page prints a control)."""
+    _world(app, factory, "ar")
+    context = browser.new_context(**LAPTOP)
+    page = context.new_page()
+    staff_sign_in(page, live_server, "liisa", "/admin/")
+    for path in ("/admin/report", "/admin/outcomes"):
+        page.goto(f"{live_server}{path}")
+        page.emulate_media(media="print")
+        assert page.locator("main h1").is_visible(), path
+        shown = page.eval_on_selector_all(
+            "main :is(form, button, .button, input, select)",
+            "els => els.filter(e => e.getClientRects().length).map(e => e.outerHTML.slice(0, 80))")
+        assert shown == [], (path, shown)
+        page.emulate_media(media="screen")
+    context.close()

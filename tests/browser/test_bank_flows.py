@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, TABLET, sign_in as site_sign_in
 from flask_babel import force_locale
@@ -114,7 +115,7 @@ def test_somali_learner_pays_with_the_virtual_barcode(app, factory, live_server,
     page.goto(f"{live_server}{B}/pay")
     page.fill("#barcode", barcode[:50])
     page.click(f"form[action='{B}/pay/barcode'] button[type=submit]")
-    assert page.locator("#barcode-error").is_visible()  # too short: told so
+    expect(page.locator("#barcode-error")).to_be_visible()  # too short: told so
     page.fill("#barcode", barcode)
     page.click(f"form[action='{B}/pay/barcode'] button[type=submit]")
     assert page.input_value("#iban") == "FI49 7990 0040 0112 23"
@@ -261,7 +262,7 @@ def test_every_bank_page_passes_axe(app, factory, live_server, browser, axe, loc
     assert page.locator(".pay-twin").is_visible() and page.locator(".pay-late").is_visible()
     audit("review with warnings")
     page.click("form.review-confirm button[type=submit]")  # without ticking "pay anyway"
-    assert page.locator("#review-error").is_visible()
+    expect(page.locator("#review-error")).to_be_visible()
     audit("review: consent missing")
     with app.app_context():
         message = db.session.scalars(db.select(Message).where(Message.learner_id == uid, Message.scam.is_(True))).first()

@@ -66,7 +66,7 @@ AUDIT = r"""
         if (minus && sameLine(minus, digit) && minus.left > digit.left) problems.push(`sign after the number: "${m[0]}" in "${where(node)}"`);
       }
     }
-    if (/€[ \u00a0]?[+\-]?\d/.test(text)) problems.push(`euro sign written before an amount: "${where(node)}"`);
+    if (/(?<!\d[ \u00a0]?)€[ \u00a0]?[+\-]?\d/.test(text)) problems.push(`euro sign written before an amount: "${where(node)}"`);
     // 2. counts: a number and the Arabic noun after it stay side by side, the number on the right
     for (const m of text.matchAll(/(\d+)[ \u00a0]+([\u0621-\u064a\u0660-\u0669]+)/g)) {
       if (/[,.:]\d*$/.test(text.slice(0, m.index))) continue;  // part of an amount, a time or a date
@@ -182,18 +182,21 @@ def test_the_audit_sees_a_euro_sign_on_the_wrong_side(live_server, browser):
     page.set_content(
         '<html lang="ar" dir="rtl"><body style="font-size:16px">'
         '<p>الرصيد 1 245,80 €.</p>'
+        '<p>ادفعي €12,00</p>'
         '<p><span lang="fi">E-laskut</span> <span style="unicode-bidi:isolate">(الفواتير)</span>: 1 فاتورة جديدة</p>'
         '<p dir="auto"><span>جديد: </span>Tilisi on lukittu!</p>'
         '<p style="white-space:nowrap;overflow:hidden;text-overflow:ellipsis;width:80px">Varhaiskasvatuksen asiakaspalvelu</p>'
         '</body></html>')
     found = page.evaluate(AUDIT)
     assert any("euro sign before the number" in p for p in found), found
+    assert any("euro sign written before an amount" in p for p in found), found
     assert any("count away from its noun" in p for p in found), found
     assert any('"!" before its Finnish word' in p for p in found), found
     assert any("text cut by its box" in p for p in found), found
     page.set_content(
         '<html lang="ar" dir="rtl"><body>'
         '<p>الرصيد <bdi dir="ltr">1 245,80 €</bdi>.</p>'
+        '<p>Bixi khidmad oo ah 1.99 € 24 saacadood gudahood</p>'
         '<p><span lang="fi" dir="ltr">E-laskut</span> <span style="unicode-bidi:isolate">(الفواتير)</span>: 3 فواتير جديدة</p>'
         '<p><span>جديد: </span><bdi dir="ltr">Tilisi on lukittu!</bdi></p>'
         '</body></html>')

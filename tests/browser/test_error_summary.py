@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from flask_babel import force_locale
 
 from tests.browser.conftest import sign_in
@@ -69,7 +70,7 @@ def test_wrong_reference_in_the_bank_shows_a_summary_where_she_looks(app, factor
     box = page.locator("#reference").bounding_box()
     assert 0 <= box["y"] <= SIZES[size]["viewport"]["height"]
     if javascript:
-        assert page.evaluate("document.activeElement.id") == "reference"
+        expect(page.locator("#reference")).to_be_focused()  # waited for, not read once
     # nothing filled in: one line per field, in the order of the form
     page.goto(f"{live_server}{B}/pay")
     page.click("form.pay-form button[type=submit]")

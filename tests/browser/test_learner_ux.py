@@ -70,3 +70,19 @@ def test_an_answered_question_keeps_its_next_after_back_and_a_reload(app, factor
     page.click(".step-nav a.button-primary")
     page.wait_for_url(re.compile(rf".*/steps/{following.id}$"))
     context.close()
+
+
+def test_her_help_request_s_two_buttons_do_not_touch_without_javascript(app, factory, live_server, browser):
+    """After "I need help", with JavaScript off, "Take back my request" sat on "Check again" with no space
+    between them on a 360-px phone: a finger meant for one could tap the other."""
+    from tests.browser.test_sims_on_a_phone import TOUCHING
+
+    _uid, code, _ = factory.learner(factory.workshop("ar"), name="Mariam", locale="ar")
+    page = browser.new_context(**PHONE, java_script_enabled=False).new_page()
+    site_sign_in(page, live_server, code)
+    page.goto(f"{live_server}/learn/start/01-welcome/")
+    page.click("form[action='/help'] button")
+    page.wait_for_selector(".help-actions")
+    assert page.locator(".help-actions .button").count() == 2
+    assert page.evaluate(TOUCHING, "main") == []
+    page.context.close()

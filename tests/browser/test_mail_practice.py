@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PHONE, TABLET, sign_in
+from tests.browser.conftest import PHONE, TABLET, poll_until, sign_in, walk_lesson
 from workshop.sims import discover
 
 # create_app() validates the lessons before it imports the sims, so their task checks must be
@@ -18,39 +18,11 @@ pytestmark = pytest.mark.browser
 M = "/practice/mail"
 
 
-def do_lesson(page, base, lesson, practise) -> None:
-    """Every step as she does it; `practise(page, step)` does a practice step's task in the sim."""
-    page.goto(f"{base}/learn/{lesson.course}/{lesson.id}/")
-    for step in lesson.steps:
-        page.wait_for_url(re.compile(rf".*/steps/{step.id}(\?.*)?$"))
-        if step.type in ("choose", "tap"):
-            right = next(o for o in (step.options if step.type == "choose" else step.targets) if o.correct)
-            page.click(f"button[name=answer][value='{right.id}']")
-            page.wait_for_selector(".feedback-right")
-            page.click(".step-nav a.button-primary")
-        elif step.type == "practice":
-            page.click("a[href*='/practice/open/mail']")
-            page.wait_for_url(re.compile(rf".*{M}/.*"))
-            assert page.locator(".practice-task").count() == 1
-            practise(page, step)
-            page.click(".practice-task a[href*='/learn/']")  # back to the lesson
-            page.wait_for_url(re.compile(rf".*/steps/{step.id}$"))
-            page.click("button[name=check]")
-            page.wait_for_selector(".feedback-right")
-            page.click(".step-nav a.button-primary")
-        else:
-            page.click(".step-nav button.button-primary")
-    page.wait_for_url(re.compile(rf".*/{lesson.id}/done$"))
-
-
-def catalogue(app):
-    return app.extensions["askel_catalogue"]
-
-
 def test_somali_learner_answers_the_teacher_on_a_phone(app, factory, live_server, browser, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_REPLY_DELAY", 1)
     _uid, code, _ = factory.learner(factory.workshop("so"), name="Hodan Warsame", locale="so")
     context = browser.new_context(**PHONE)
+    context.clock.install()  # for poll_until
     page = context.new_page()
     sign_in(page, live_server, code)
     assert page.evaluate("document.documentElement.lang") == "so"
@@ -72,7 +44,7 @@ def test_somali_learner_answers_the_teacher_on_a_phone(app, factory, live_server
         page.wait_for_url(re.compile(rf".*{M}/$"))
         assert page.locator(".notice", has_text="Lähetetyt").count() == 1  # "Your message was sent"
         # The teacher's answer arrives while she looks at the inbox (htmx asks every 5 s).
-        page.wait_for_selector(".wm-arrived", timeout=20000)
+        poll_until(page, ".wm-arrived")
         row = page.locator(".wm-row.is-unread", has_text="VS: Luokan retki perjantaina")
         assert row.count() == 1
         page.screenshot(path="test-results/mail-so-answer-arrived.png", full_page=True)
@@ -81,7 +53,7 @@ def test_somali_learner_answers_the_teacher_on_a_phone(app, factory, live_server
         assert "kiitos vastauksestanne" in page.inner_text(".wm-text")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
-    do_lesson(page, live_server, catalogue(app).lesson("email", "04-replying"), practise)
+    walk_lesson(page, app, live_server, "email", "04-replying", practise)
     page.goto(live_server + "/home")
     status = page.locator("a[href='/learn/email/04-replying/'] .status")
     assert "status-done" in status.get_attribute("class")
@@ -121,7 +93,7 @@ def test_arabic_learner_sends_a_photo_right_to_left(app, factory, live_server, b
         assert "IMG_2102.jpg" in page.inner_text(".wm-files")
         assert page.locator(".wm-title").get_attribute("dir") == "auto"
 
-    do_lesson(page, live_server, catalogue(app).lesson("email", "06-attachments"), practise)
+    walk_lesson(page, app, live_server, "email", "06-attachments", practise)
     page.goto(live_server + "/home")
     status = page.locator("a[href='/learn/email/06-attachments/'] .status")
     assert "status-done" in status.get_attribute("class")

@@ -18,6 +18,9 @@ def _learner_on_tablet(app, factory, live_server, browser, javascript: bool):
     group = factory.workshop("ar", name="Arabic group", instructor=rasha)
     layla, _code, _ = factory.learner(group, name="Layla", locale="ar")
     context = browser.new_context(**TABLET, java_script_enabled=javascript)
+    if javascript:
+        # the countdown is the page's own timer: the test moves the page's clock on instead of waiting
+        context.clock.install()
     page = context.new_page()
     staff_sign_in(page, live_server, "rasha", "/teach/")
     set_up_this_tablet(page, live_server, group)
@@ -36,9 +39,12 @@ def _learner_on_tablet(app, factory, live_server, browser, javascript: bool):
 def test_the_countdown_shows_and_she_can_stay(app, factory, live_server, browser, monkeypatch):
     monkeypatch.setitem(app.config, "TABLET_IDLE_SECONDS", 8)  # the countdown shows in the last 4 s
     context, page = _learner_on_tablet(app, factory, live_server, browser, javascript=True)
-    assert page.evaluate("document.documentElement.dir") == "rtl"
     box = page.locator("#idle-countdown")
     assert box.is_hidden()
+    # from 2 s after she landed (pause_at takes seconds), her page's time moves only when the test says
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 2)
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    page.clock.run_for(2_500)
     box.wait_for(state="visible", timeout=8000)
     minutes, _colon, seconds = box.locator("[data-left]").inner_text().partition(":")
     assert minutes == "0" and 1 <= int(seconds) <= 4
@@ -47,9 +53,12 @@ def test_the_countdown_shows_and_she_can_stay(app, factory, live_server, browser
     page.screenshot(path="test-results/tablet-idle-countdown-ar.png")
     box.locator("[data-stay]").click()
     assert box.is_hidden()
-    page.wait_for_timeout(2000)
-    assert page.url.endswith("/home")  # she stayed
+    page.clock.run_for(6_000)  # later than she would have been signed out without "I am still here"
+    # she stayed: counted from her tap, 2 or 3 of her 8 seconds are left (a sign-out would have left 0:01)
+    assert box.locator("[data-left]").inner_text() in ("0:02", "0:03")
+    assert page.url.endswith("/home")
     # left alone again: signed out, and the tablet shows the group's names for the next person
+    page.clock.run_for(3_000)
     page.wait_for_url(re.compile(r".*/tablet/$"), timeout=15000)
     assert page.locator("a.name-button:has-text('Layla')").count() == 1
     page.goto(f"{live_server}/home")

@@ -12,12 +12,14 @@ from click.testing import CliRunner
 from workshop.config import ROOT
 from workshop.curriculum import ContentError, load_catalogue
 from workshop.curriculum.model import STEP_TYPES, Step
+from workshop.sims import discover
 
 LESSONS = ROOT / "lessons"
 
 
 @pytest.fixture
 def lessons_copy(tmp_path) -> Path:
+    discover()  # the sims register the task checks that practice steps name, whatever ran before here
     target = tmp_path / "lessons"
     shutil.copytree(LESSONS, target)
     return target
@@ -31,11 +33,9 @@ def run_check(app, folder: Path):
 
 
 def test_real_lessons_are_valid():
-    from workshop.sims import discover
-
     discover()  # the sims register the task checks that practice steps name
     catalogue = load_catalogue(LESSONS)
-    assert [c.id for c in catalogue.courses] == ["start", "email", "bank", "wilma"]
+    assert [c.id for c in catalogue.courses] == ["phone", "start", "email", "bank", "wilma", "kela"]  # phone basics first
     for lesson in catalogue.lessons():
         assert all(step.picture for step in lesson.steps), lesson.key
         ids = [s.id for s in lesson.steps]
@@ -172,3 +172,13 @@ def test_every_well_done_step_is_a_summary():
                 summaries += 1
                 assert n == len(lesson.steps) - 1, f"{lesson.key}: the summary '{step.id}' is not last"
     assert summaries >= 17
+
+
+def test_the_decision_lesson_says_no_paper_letter_comes(app):
+    """Since 15.1.2026 Kela sends decisions and letters only to OmaKela when she uses it, and the notice
+    comes to Suomi.fi Messages, or by e-mail or text message (Kela's press release, 14.1.2026:
+    https://www.sttinfo.fi/tiedote/71733736/paperiposti-vaistyy-kelan-kirjeet-tulevat-jatkossa-vain-omakelaan)."""
+    step = next(s for s in app.extensions["askel_catalogue"].course("kela").lesson("06-decision").steps
+                if s.id == "where")
+    assert "no paper letter comes" in step.text
+    assert "Suomi.fi-viestit" in step.text and "Open OmaKela yourself" in step.text

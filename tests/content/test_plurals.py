@@ -80,7 +80,7 @@ def test_the_arabic_catalog_has_six_forms():
 # A number in a non-plural string is fine where no noun must agree with it: a label ("Days: 3"), a
 # step or week number, a limit quoted back ("You wrote 53").
 NOT_COUNTS = {
-    "Step %(number)s of %(total)s", "Step %(number)s", "step %(number)s", "Week %(number)s",
+    "Step %(number)s of %(total)s", "Text %(number)s of %(total)s", "Step %(number)s", "step %(number)s", "Week %(number)s",
     "%(done)s of %(total)s",  # a fraction beside its label, no noun
     "A virtual barcode has exactly 54 digits. You wrote %(count)s. Copy the whole number from the bill.",
 }

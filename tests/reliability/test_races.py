@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import threading
 
-from tests.conftest import sign_in
+from tests.conftest import csrf_token, sign_in, staff_client
 from bench.client import CSRF, KEY
+from workshop import attendance
 from workshop.extensions import db
 from workshop.learn import progress as prog
-from workshop.models import Enrollment, Progress, StepEvent
+from workshop.models import Enrollment, Progress, StepEvent, Workshop
 
 ROUNDS = 50
 LESSON = "/learn/start/01-welcome/steps/"
@@ -126,3 +127,30 @@ def test_the_loser_of_a_duplicate_key_answers_as_the_winner(app, factory, monkey
         assert len(calls) == 2, "the duplicate key never reached the database's unique constraint"
         assert loser.duplicate and loser.event.id == winner_id
         assert db.session.scalar(db.select(db.func.count(StepEvent.id))) == 1
+
+
+def test_two_tablets_mark_the_same_person_present_at_once(app, factory):
+    """Two instructors' tablets (or a double tap) mark one person present at the same moment, then
+    take the mark away at the same moment, 50 times: one row or none, never an error, never flipped."""
+    owner = factory.staff("deeqa")
+    wid = factory.workshop("so", instructor=owner)
+    learner_id, _code, _ = factory.learner(wid, name="Hodan")
+    with app.app_context():
+        attendance.sync_meetings(db.session.get(Workshop, wid))
+        db.session.commit()
+        meeting_id = attendance.meetings_of(wid)[0].id
+    a, b = staff_client(app, "deeqa"), staff_client(app, "deeqa")
+    page = f"/teach/groups/{wid}/meetings/{meeting_id}"
+    url = f"{page}/learners/{learner_id}"
+    tokens = csrf_token(a, page), csrf_token(b, page)
+    failures = []
+    for round_ in range(ROUNDS):
+        for wanted, rows in (("1", 1), ("0", 0)):
+            answers = together(lambda: a.post(url, data={"csrf_token": tokens[0], "present": wanted}),
+                               lambda: b.post(url, data={"csrf_token": tokens[1], "present": wanted}))
+            with app.app_context():
+                found = db.session.scalar(db.select(db.func.count()).select_from(attendance.Attendance))
+            statuses = [getattr(r, "status_code", r) for r in answers]
+            if statuses != [303, 303] or found != rows:
+                failures.append((round_, wanted, statuses, found))
+    assert not failures, failures[:5]

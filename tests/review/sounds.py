@@ -1,18 +1,75 @@
-"""Small valid sound files of each kind, built in the test (no audio library, no fixtures on disk)."""
+"""Sound files built in the test, no fixtures on disk: `wav` and `take` are real sound (a tone, so
+trimming keeps it); `recorded` encodes a take as a browser would (PyAV, the site's own audio
+library); the others are only the structure `audio.check` reads, with empty frames."""
 from __future__ import annotations
 
+import functools
 import io
+import math
 import struct
 import wave
 
 
 def wav(seconds: float = 1.0, rate: int = 8000) -> bytes:
+    """8-bit mono: a 440 Hz tone the whole time (nothing for trimming to remove)."""
     out = io.BytesIO()
     with wave.open(out, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(1)
         w.setframerate(rate)
-        w.writeframes(bytes([128]) * int(rate * seconds))
+        w.writeframes(bytes(128 + round(60 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(int(rate * seconds))))
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=16)
+def take(seconds: float = 10.0, lead: float = 2.0, tail: float = 2.0, rate: int = 48000, channels: int = 1,
+         level: float = 0.3) -> bytes:
+    """16-bit WAV: `lead` seconds of silence, a voice-like tone (220 Hz, its loudness swaying three
+    times a second), `tail` seconds of silence; `seconds` in all."""
+    frames = bytearray()
+    for i in range(int(rate * seconds)):
+        t = i / rate
+        value = 0.0
+        if lead <= t < seconds - tail:
+            value = level * math.sin(2 * math.pi * 220 * t) * (0.6 + 0.4 * math.sin(2 * math.pi * 3 * t))
+        frames += struct.pack("<h", round(value * 32767)) * channels
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(bytes(frames))
+    return out.getvalue()
+
+
+# container, codec, sample rate: what each browser's MediaRecorder (or a phone's recorder app) makes
+RECORDERS = {
+    "webm": ("webm", "libopus", 48000),  # Chrome, Edge, Firefox
+    "ogg": ("ogg", "libopus", 48000),    # Firefox
+    "mp4": ("mp4", "aac", 44100),        # Safari
+    "mp3": ("mp3", "libmp3lame", 44100),
+}
+
+
+def recorded(kind: str, wav_data: bytes) -> bytes:
+    """`wav_data` encoded as the `kind` of file a browser uploads."""
+    import av
+
+    container, codec, rate = RECORDERS[kind]
+    out = io.BytesIO()
+    with av.open(io.BytesIO(wav_data)) as source, av.open(out, "w", format=container) as target:
+        stream = target.add_stream(codec, rate=rate)
+        stream.layout = "mono"
+        resampler = av.AudioResampler(format=stream.codec_context.codec.audio_formats[0].name, layout="mono", rate=rate)
+        for frame in source.decode(audio=0):
+            for piece in resampler.resample(frame):
+                for packet in stream.encode(piece):
+                    target.mux(packet)
+        for piece in resampler.resample(None):
+            for packet in stream.encode(piece):
+                target.mux(packet)
+        for packet in stream.encode(None):
+            target.mux(packet)
     return out.getvalue()
 
 

@@ -33,7 +33,12 @@ REQUESTS = {
     ("review.narration", "POST"): (f"{BASE}/{STEP}/narration", wav_upload),
     ("review.narration_delete", "POST"): (f"{BASE}/{STEP}/narration/delete", {}),
     ("review.missing", "GET"): (f"/review/courses/{LESSON[0]}/recordings", None),
+    ("review.recordings", "GET"): ("/review/recordings", None),
     ("review.narration_file", "GET"): (a_narration, None),
+    ("review.session", "GET"): ("/review/so/session/", None),
+    ("review.session_record", "GET"): (f"/review/so/session/record?course={LESSON[0]}", None),
+    ("review.session_take", "POST"): ("/review/so/session/take", lambda world: {
+        "context": f"{LESSON[0]}/{LESSON[1]}/{STEP}/text", **wav_upload(world)}),
 }
 
 

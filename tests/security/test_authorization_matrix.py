@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from workshop.counsel.rules import give_consent
 from workshop.review.models import set_grants
 
 from tests.conftest import csrf_token, sign_in
@@ -56,6 +57,8 @@ def world(app, factory):
             set_grants(uid, {("so", "wording"), ("so", "narration")})
         enrollment = db.session.get(Workshop, group_a).enrollments[0]
         db.session.add(HelpRequest(enrollment_id=enrollment.id, course="start", lesson="01-welcome", step="welcome"))
+        # her consent: the counselling forms and the notes form on her lessons page are there to crawl
+        give_consent(enrollment.learner_id, deeqa)
         db.session.commit()
     clients = {"anonymous": app.test_client()}
     for role, code in (("learner", code_a), ("other learner", code_b)):

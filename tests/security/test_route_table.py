@@ -64,7 +64,8 @@ def test_a_route_added_after_start_up_is_refused(app):
 
 def test_every_learn_route_but_the_open_ones_is_for_learners(app):
     learn = {r.endpoint: kind(app, r.endpoint) for r in app.url_map.iter_rules() if r.endpoint.startswith("learn.")}
-    assert {e for e, k in learn.items() if k != "learner"} == {"learn.index", "learn.language", "learn.media"}
+    assert {e for e, k in learn.items() if k != "learner"} == {"learn.index", "learn.language", "learn.media",
+                                                               "learn.offline.manifest", "learn.offline.service_worker"}
     practice = {r.endpoint: kind(app, r.endpoint) for r in app.url_map.iter_rules() if r.rule.startswith("/practice/")}
     statics = {e for e in practice if e.endswith(".static")}  # a sim's own CSS and pictures
     assert statics and all(practice[e] == "public" for e in statics)

@@ -53,3 +53,14 @@ def test_bank_pictures_are_small_scalable_svgs():
         head = path.read_text()[:200]
         assert "viewBox" in head and " width=" not in head.split(">")[0], path.name
         assert path.stat().st_size < 8000, path.name
+
+
+def test_the_lesson_does_not_promise_a_duplicate_warning_from_a_real_bank(app):
+    """The practice bank warns about the same payment twice, but no Finnish bank's guide shows such a
+    warning (searched 2026-12-01; bank/templates/bank/review.html says what): the lesson teaches her
+    to look in Tilitapahtumat and Erääntyvät maksut herself, and says a real bank may not warn."""
+    step = next(s for s in app.extensions["askel_catalogue"].course("bank").lesson("03-pay-a-bill").steps
+                if s.id == "twice")
+    assert "The bank warns you" not in step.text
+    assert "A real bank may not warn you" in step.text
+    assert '"Tilitapahtumat"' in step.text and '"Erääntyvät maksut"' in step.text

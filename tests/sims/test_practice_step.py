@@ -34,3 +34,19 @@ def test_only_a_real_practice_step_is_kept(app, factory):
     client.get("/practice/open/mail?step=" + "x/" * 300)
     with app.app_context():
         assert db.session.scalar(db.select(Enrollment.practice_step).where(Enrollment.learner_id == uid)) is None
+
+
+def test_a_task_shows_only_in_the_service_it_is_done_in(app, factory):
+    """Her Kela task ("Open OmaKela in the practice…") showed in the practice bank, the inbox and Wilma
+    too, with "Back to the lesson" leading to the Kela lesson: a task is checked in its own service
+    only, so another service shows none (and its own way back to her lessons)."""
+    wid = factory.workshop(language="en")
+    uid, code, _ = factory.learner(wid)
+    client = app.test_client()
+    assert sign_in(client, code).status_code == 303
+    client.get(f"/practice/open/mail?step={STEP}")
+    assert "Your task:" in client.get("/practice/mail/").get_data(as_text=True)
+    for other in ("/practice/bank/", "/practice/wilma/", "/practice/suomifi/", "/practice/phone/"):
+        html = client.get(other, follow_redirects=True).get_data(as_text=True)
+        assert "Your task:" not in html and "/learn/email/04-replying/steps/practice-reply" not in html, other
+    assert "Your task:" in client.get("/practice/mail/").get_data(as_text=True)  # still hers in the inbox

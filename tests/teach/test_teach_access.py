@@ -6,14 +6,20 @@ what the next role may do. CSRF is switched off here only, so the status says wh
 """
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 
 from tests.conftest import sign_in, staff_client
+from tests.counsel.helpers import counselled
 from tests.routes import expected, names_an_object, walked_routes
+from workshop import attendance
+from workshop.counsel.models import CounselSession
 from workshop.extensions import db
-from workshop.models import HelpRequest, Role, utcnow
+from workshop.models import HelpRequest, Role, Workshop, utcnow
+from workshop.sims import photos
 
 ROLES = ("anonymous", "learner", "instructor", "other instructor", "coordinator")
 # Who gets what is tests/routes.py's, from the rules the app declares: not signed in, sent to sign
@@ -22,7 +28,17 @@ ROLES = ("anonymous", "learner", "instructor", "other instructor", "coordinator"
 FORM = {
     "name": "Amina", "text": "She reads well.", "language": "so", "location": "Itäkeskus", "weekday": "1",
     "start_time": "17:30", "starts_on": "2026-01-05", "ends_on": "2026-05-30",
+    "day": "2026-03-03", "starts_at": "10:00", "present": "1",  # a meeting added or moved; marked present
 }
+
+
+class PhotoUpload:
+    """A small PNG as request.files gives it."""
+
+    def __init__(self):
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8), "white").save(out, "PNG")
+        self.stream, self.filename, self.content_length = io.BytesIO(out.getvalue()), "photo.png", len(out.getvalue())
 
 
 @pytest.fixture
@@ -51,8 +67,15 @@ def fresh_world(app, factory, owner_id) -> dict:
         enrollment = db.session.scalar(db.select(Enrollment).where(Enrollment.learner_id == learner_id))
         help_request = HelpRequest(enrollment_id=enrollment.id, created_at=utcnow() - timedelta(minutes=2))
         db.session.add(help_request)
+        with app.test_request_context():  # a photo she sent in a practice (workshop/sims/photos.py)
+            name = photos.save("mail", learner_id, PhotoUpload())
+        attendance.sync_meetings(db.session.get(Workshop, wid))  # the group's weekly meetings
         db.session.commit()
-        return {"workshop_id": wid, "learner_id": learner_id, "request_id": help_request.id}
+        # her consent, a counselling session and a plan, so every counselling page has something to show
+        counselled(learner_id, wid, owner_id)
+        session_id = db.session.scalar(db.select(CounselSession.id).where(CounselSession.enrollment_id == enrollment.id))
+        return {"workshop_id": wid, "learner_id": learner_id, "request_id": help_request.id,
+                "sim": "mail", "name": name, "meeting_id": attendance.meetings_of(wid)[0].id, "session_id": session_id}
 
 
 def test_walk_every_route_as_every_role(app, factory, clients, monkeypatch):

@@ -9,6 +9,7 @@ import re
 from tests.conftest import CSRF_RE, csrf_token, sign_in
 from tests.teach.helpers import ask_help, catalogue, enrollment_of, event, progress
 from tests.teach.qr import decode
+from workshop.counsel.rules import give_consent
 from workshop.extensions import db
 from workshop.models import Assignment, HelpRequest, InstructorNote, StepEvent, User, Workshop
 
@@ -82,9 +83,12 @@ def test_rename_and_remove_a_learner(app, factory, teacher):
         assert db.session.get(User, lid) is None  # it was her only group
 
 
-def test_notes_are_listed_and_escaped(teacher, factory):
-    client, _uid, wid = teacher
+def test_notes_are_listed_and_escaped(app, teacher, factory):
+    client, uid, wid = teacher
     lid, _code, _ = factory.learner(wid, name="Amina")
+    with app.app_context():  # a note is kept only on her consent (tests/teach/test_notes_consent.py)
+        give_consent(lid, uid)
+        db.session.commit()
     url = f"/teach/groups/{wid}/learners/{lid}"
     assert post(client, f"{url}/notes", {"text": "<script>alert(1)</script> reads well"}, page=url).status_code == 303
     html = client.get(url).get_data(as_text=True)
@@ -264,3 +268,21 @@ def test_tablet_set_up_is_linked_from_the_group_list_and_the_class_view(teacher)
     link = f'href="/tablet/setup/{wid}"'
     assert link in client.get("/teach/").get_data(as_text=True)
     assert link in client.get(f"/teach/groups/{wid}").get_data(as_text=True)
+
+
+def test_removing_her_from_her_only_group_deletes_what_she_kept_in_the_practices(app, factory, teacher):
+    """Removed from her only group, her account goes: her practice photos and sandboxes go with it, as
+    when she is deleted (teach.learner_delete), not only the rows the database cascades."""
+    from tests.teach.test_teach_access import PhotoUpload
+    from workshop.sims import photos
+
+    client, _uid, wid = teacher
+    lid, _code, _ = factory.learner(wid, name="Amina")
+    with app.app_context(), app.test_request_context():
+        photos.save("mail", lid, PhotoUpload())
+        db.session.commit()
+        assert len(photos.names("mail", lid)) == 1
+    assert post(client, f"/teach/groups/{wid}/learners/{lid}/remove", {}).status_code == 303
+    with app.app_context():
+        assert db.session.get(User, lid) is None
+        assert photos.names("mail", lid) == []

@@ -19,7 +19,7 @@ from flask.cli import ScriptInfo
 
 from tests.conftest import PASSWORD, sign_in
 from tests.auth.helpers import set_pictures, set_up_tablet
-from workshop import create_app
+from workshop import create_app, storage
 from workshop.backup import expected_revision
 from workshop.cli import create_demo_data
 from workshop.extensions import db
@@ -85,7 +85,7 @@ class Instance:
         return "\n".join(lines)
 
     def files(self) -> dict[str, str]:
-        """The narrations and the secret key, by path, as checksums."""
+        """The instance folder's secret key (and any narrations folder an older Askel left), as checksums."""
         return {p.relative_to(self.folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in sorted(self.folder.rglob("*")) if p.is_file()
                 and (p.name == "secret_key" or "narrations" in p.relative_to(self.folder).parts)}
@@ -105,10 +105,8 @@ def live(tmp_path, monkeypatch):
         somali = db.session.scalar(sa.select(Workshop.id).where(Workshop.language == "so"))
         learner = credentials["groups"][0]["learners"][0]
         amina = db.session.scalar(sa.select(User.id).where(User.display_name == learner["name"]))
-        folder = Path(app.instance_path) / "narrations" / "so"
-        folder.mkdir(parents=True)
-        (folder / "step-one.wav").write_bytes(SOUND)
-        db.session.add(Narration(locale="so", context="start/01-welcome/hello", filename="step-one.wav",
+        storage.files().put("narrations/so/step-one.wav", SOUND)  # in the database, as every host reads it
+        db.session.add(Narration(locale="so", context="start/01-welcome/welcome/text", filename="step-one.wav",
                                  mimetype="audio/wav", size=len(SOUND), duration_ms=900,
                                  digest=hashlib.sha256(SOUND).hexdigest()))
         db.session.commit()
@@ -162,7 +160,16 @@ def _wrong_revision(backup: Path) -> None:
 
 
 def _missing_narration(backup: Path) -> None:
-    (backup / "narrations" / "so" / "step-one.wav").unlink()
+    _edit(backup, "DELETE FROM stored_files WHERE name = 'narrations/so/step-one.wav'")
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["rows"]["stored_files"] -= 1
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    _resign_database(backup)  # consistent in itself: only the narration check tells
+
+
+def _other_sound(backup: Path) -> None:
+    _edit(backup, "UPDATE stored_files SET data = x'52494646' WHERE name = 'narrations/so/step-one.wav'")
+    _resign_database(backup)
 
 
 def _edited_row(backup: Path) -> None:
@@ -170,7 +177,7 @@ def _edited_row(backup: Path) -> None:
 
 
 DAMAGES = [(_empty, "checksum"), (_truncated, "checksum"), (_wrong_revision, "schema revision"),
-           (_missing_narration, "missing"), (_edited_row, "checksum")]
+           (_missing_narration, "missing"), (_other_sound, "not the recording"), (_edited_row, "checksum")]
 
 
 def test_restore_drill(live, tmp_path, monkeypatch):
@@ -190,7 +197,10 @@ def test_restore_drill(live, tmp_path, monkeypatch):
     manifest = json.loads((good / "manifest.json").read_text())
     with live.app.app_context():
         assert manifest["revision"] == expected_revision() and manifest["rows"]["users"] > 10
-    assert "narrations/so/step-one.wav" in manifest["files"] and (good / "secret_key").is_file()
+    assert set(manifest["files"]) == {"askel.sqlite3", "secret_key"}  # the sounds are in the database
+    with sqlite3.connect(good / "askel.sqlite3") as conn:
+        assert conn.execute("SELECT data FROM stored_files WHERE name = 'narrations/so/step-one.wav'").fetchone()[0] == SOUND
+    conn.close()
 
     before, files_before = live.dump(), live.files()
     for damage, words in DAMAGES:

@@ -80,6 +80,13 @@ def test_no_cell_is_a_formula_with_comma_or_semicolon_separators(delimiter):
         assert parsed[4][0] == "'=cmd|' /C calc'!A0" and parsed[2][1] == "-1"
 
 
+def test_the_isolates_of_arabic_pages_stay_out_of_a_spreadsheet():
+    """The reach report in Arabic wrote its course "Wilma" as "\u2066Wilma\u2069"; one before "=" hid a formula."""
+    assert safe_cell("\u2066Wilma\u2069") == "Wilma"
+    assert safe_cell("\u2066Suomi.fi\u2069 و\u2066Kela\u2069") == "Suomi.fi وKela"
+    assert safe_cell("\u2068\u2066=1+1\u2069\u2069") == "'=1+1"
+
+
 def test_there_is_one_guard_and_every_csv_export_uses_it():
     """No second copy of the guard can drift: only workshop/csvsafe.py writes CSV."""
     writers = []

@@ -88,3 +88,19 @@ def test_a_gloss_with_brackets_of_its_own_is_not_bracketed_twice(app):
     assert "Mail: letters on paper" in gloss and "(" not in gloss and ")" not in gloss
     with app.test_request_context(), force_locale("en"):
         assert "Saldo" in str(fi_label("Saldo"))  # a plain gloss is left as it is
+
+
+def test_a_list_of_names_uses_the_readers_comma_and_keeps_each_name_whole(app):
+    """Staff pages list names ("no plan yet: Amina, Hibaaq"): Arabic has its own comma, and each name
+    is isolated in its own script's direction, so two Arabic words keep their order."""
+    from flask_babel import force_locale
+
+    from workshop.formats import listing
+
+    with app.test_request_context(), force_locale("ar"):
+        assert listing(["Amina", "فاطمة علي"]) == "\u2068Amina\u2069\u060c \u2068فاطمة علي\u2069"
+    with app.test_request_context(), force_locale("so"):
+        assert listing(["Amina", "Hibaaq"]) == "Amina, Hibaaq"
+    with app.test_request_context(), force_locale("ar"):
+        html = app.jinja_env.from_string("{{ names|listing }}").render(names=["Amina", "Hibaaq"])
+    assert "\u060c" in html

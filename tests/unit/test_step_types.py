@@ -126,3 +126,17 @@ def test_a_summary_must_be_the_last_step():
         lesson(summary, dict(id="later", type="explain", text="x"))
     assert "step 'done'" in str(info.value) and "field 'type'" in str(info.value)
     assert "'later' follows it" in str(info.value)
+
+
+def test_every_text_a_learner_reads_on_a_step_is_narrated_in_every_lesson(app):
+    """A narrator records every text of every step (the play-through's first, each once), all but the
+    picture's description, which only a screen reader reads: a wrong answer's feedback and a tap
+    spot's label included, whatever the step's type."""
+    seen_fields = set()
+    for lesson_ in app.extensions["askel_catalogue"].lessons():
+        for step in lesson_.steps:
+            narrated = [text.context for text in step.narrated()]
+            assert narrated[:len(step.voiced())] == [text.context for text in step.voiced()]
+            assert sorted(narrated) == sorted(c for c, _en, _note in step.texts() if not c.endswith("/alt")), step.context
+            seen_fields.update(c.split("/", 3)[3].split("/")[-1] for c in narrated)
+    assert {"text", "question", "goal", "feedback", "label"} <= seen_fields

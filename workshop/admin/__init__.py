@@ -1,4 +1,4 @@
-"""Coordinator views: every group across the city, instructors' accounts, the reach report.
+"""Coordinator views: every group across the city, instructors' accounts, the reach and outcomes reports.
 
 Authorisation is in one place: the blueprint is guarded for the coordinator (`workshop.access`). Every
 list is built with a fixed number of queries (GROUP BY), however many groups the city runs.
@@ -7,22 +7,25 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import access, i18n
+from .. import access, address, attendance, clock, formats, i18n
 from ..extensions import db
 from ..models import CODE_ALPHABET, Enrollment, Progress, Role, Status, User, Workshop, workshop_instructors
 from ..review.models import RIGHTS, grants_of, set_grants
 from ..web import Once, Pager, catalogue
+from . import counselling
+from . import outcomes as outcome
 from . import report as reach
-from .forms import ActionForm, InstructorForm, ReportFilter
+from .forms import ActionForm, InstructorForm, period
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 access.guard(bp, access.COORDINATOR)
+bp.register_blueprint(counselling.bp)  # admin.counsel.*: who read counselling data; the topics (issue 18)
 
 
 def new_password() -> str:
@@ -104,7 +107,7 @@ def instructors():
         else:
             password = new_password()
             user = User(role=Role.INSTRUCTOR, username=username, display_name=form.display_name.data.strip(),
-                        locale=form.language.data)
+                        locale=form.language.data, address=form.address.data)
             user.set_password(password)
             db.session.add(user)
             try:
@@ -150,7 +153,7 @@ def instructor(user_id: int):
 
 @bp.route("/instructors/<int:user_id>/rights", methods=["POST"])
 def set_rights(user_id: int):
-    """Which languages she may correct lesson wording in, and record narrations in."""
+    """Which languages the instructor may correct lesson wording in, and record narrations in."""
     user = _instructor_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -158,8 +161,19 @@ def set_rights(user_id: int):
               if request.form.get(f"{right}-{locale}") == "1"}
     set_grants(user.id, wanted, by_id=current_user.id)
     db.session.commit()
-    flash(_("Her rights are saved."), "ok")
+    flash(_("The instructor's rights are saved."), "ok")
     return redirect(url_for("admin.instructor", user_id=user.id) + "#rights", code=303)
+
+
+@bp.route("/instructors/<int:user_id>/address", methods=["POST"])
+def set_address(user_id: int):
+    """How the texts speak to the instructor (a woman or a man), as the coordinator set it when she made
+    the account, or corrects it; the instructor can change it on the account page too."""
+    user = _instructor_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    address.save(user, request.form.get("address"))
+    return redirect(url_for("admin.instructor", user_id=user.id) + "#address", code=303)
 
 
 @bp.route("/instructors/<int:user_id>/password", methods=["POST"])
@@ -186,39 +200,100 @@ def set_active(user_id: int):
 
 @bp.route("/report")
 def report():
-    form = ReportFilter(request.args)
-    valid = form.validate() if request.args else True
-    start, end = (form.start.data, form.end.data) if valid else (None, None)
+    chosen = period(request.args)
+    start, end = chosen.start, chosen.end
     learners = reach.learners(start, end)
     lessons = reach.lessons(start, end, catalogue_titles())
     by_language = reach.learners_by_language(start, end)
     rtl = i18n.direction() == "rtl"
     charts = {
-        "languages": reach.bar_chart([(i18n.NAMES.get(code, code), n) for code, n in by_language], rtl),
+        "languages": reach.bar_chart([(i18n.label(code), n) for code, n in by_language], rtl),
         "lessons": reach.bar_chart([(row.title, row.completed) for row in lessons], rtl),
     }
+    came = attendance.group_counts(start, end, clock.today())
+    participants, visitors = attendance.distinct_totals(start, end)
     return render_template(
-        "admin/report.html", form=form, valid=valid, learners=learners, lessons=lessons, charts=charts,
-        total=reach.total_learners(start, end), start=start, end=end, by_language=by_language,
+        "admin/report.html", period=chosen, learners=learners, lessons=lessons, charts=charts,
+        total=reach.total_learners(start, end), by_language=by_language,
+        came=came, participants=participants, visitors=visitors, threshold=attendance.PARTICIPANT_MEETINGS,
     )
 
 
 @bp.route("/report/<kind>.csv")
 def report_csv(kind: str):
-    if kind not in ("learners", "lessons"):
+    if kind not in ("learners", "lessons", "attendance"):
         abort(404)
-    form = ReportFilter(request.args)
-    start, end = (form.start.data, form.end.data) if (not request.args or form.validate()) else (None, None)
+    chosen = period(request.args)
+    start, end = chosen.start, chosen.end
     if kind == "learners":
         header = [_("Language"), _("Language code"), _("Location"), _("Period starts"), _("Period ends"),
                   _("Groups"), _("Learners")]
-        rows = [[i18n.NAMES.get(r.language, r.language), r.language, r.location, r.starts_on.isoformat(),
+        rows = [[i18n.label(r.language), r.language, r.location, r.starts_on.isoformat(),
                  r.ends_on.isoformat(), r.groups, r.learners] for r in reach.learners(start, end)]
+    elif kind == "attendance":
+        header = [_("Language"), _("Language code"), _("Location"), _("Group"), _("Period starts"), _("Period ends"),
+                  _("Meetings held"), _("Participants"), _("Visitors"), _("Enrolled")]
+        rows = [[i18n.label(r.language), r.language, r.location, r.name, r.starts_on.isoformat(),
+                 r.ends_on.isoformat(), r.meetings, r.participants, r.visitors, r.enrolled]
+                for r in attendance.group_counts(start, end, clock.today())]
     else:
         header = [_("Course"), _("Course id"), _("Lessons completed"), _("Learners who completed a lesson")]
         rows = [[r.title, r.course, r.completed, r.learners] for r in reach.lessons(start, end, catalogue_titles())]
-    name = f"askel-reach-{kind}" + (f"-{start.isoformat()}" if start else "") + (f"-{end.isoformat()}" if end else "")
-    return reach.csv_response([header, *rows], f"{name}.csv")
+    return reach.csv_response([header, *rows], chosen.filename(f"askel-reach-{kind}"))
+
+
+def _outcomes_chart(figures: outcome.Figures, rtl: bool) -> dict:
+    """The shares of each category, one bar per language group (the programme reports them so)."""
+    locale = i18n.current_locale()
+
+    def text(row: outcome.Row, key: str) -> str:
+        name = i18n.label(row.language)
+        whole = row.share(key)
+        if whole is None:
+            return _("%(language)s: no participants", language=f"\u2068{name}\u2069")
+        # the name and the value each isolated, so "العربية: 29% (2)" keeps its order in either direction
+        return f"\u2068{name}\u2069: \u2066{formats.percent_plain(whole, locale)} ({row.count(key)})\u2069"
+
+    groups = [(str(outcome.LABELS[key]), [(row.language, row.share(key), text(row, key)) for row in figures.languages])
+              for key in outcome.SHOWN if key != outcome.PARTICIPANTS]
+    return outcome.share_chart(groups, rtl)
+
+
+@bp.route("/outcomes")
+def outcomes_report():
+    """Participants and the directions of their follow-up plans per language group, location and period."""
+    chosen = period(request.args)
+    figures = outcome.figures(chosen.start, chosen.end)
+    return render_template(
+        "admin/outcomes.html", period=chosen, figures=figures,
+        chart=_outcomes_chart(figures, i18n.direction() == "rtl"), labels=outcome.LABELS,
+        meanings=outcome.MEANINGS, shown=outcome.SHOWN, guided=outcome.GUIDED, checked=outcome.CHECKED,
+        visitors=outcome.VISITORS, meetings=attendance.PARTICIPANT_MEETINGS,
+        months=current_app.config["COUNSEL_RETENTION_MONTHS"],
+    )
+
+
+@bp.route("/outcomes.csv")
+def outcomes_csv():
+    """Every row, each language group and the total, one line per category: counts, participants and
+    the share (a whole per cent, a number the spreadsheet can sum)."""
+    chosen = period(request.args)
+    figures = outcome.figures(chosen.start, chosen.end)
+    header = [_("Scope"), _("Language"), _("Language code"), _("Location"), _("Period starts"), _("Period ends"),
+              _("Category"), _("Category code"), _("Count"), _("Participants"), _("Share (%)")]
+    scopes = [(_("Location and period"), row) for row in figures.rows]
+    scopes += [(_("Language group"), row) for row in figures.languages]
+    scopes.append((_("All groups"), figures.total))
+    rows = []
+    for scope, row in scopes:
+        name = i18n.label(row.language)
+        for key in (*outcome.SHOWN, outcome.CHECKED, outcome.VISITORS):
+            whole = row.share(key) if key != outcome.VISITORS else None
+            rows.append([scope, name, row.language or "", row.location or "",
+                         row.starts_on.isoformat() if row.starts_on else "", row.ends_on.isoformat() if row.ends_on else "",
+                         str(outcome.LABELS[key]), key, row.count(key), row.participants,
+                         whole if whole is not None else ""])
+    return reach.csv_response([header, *rows], chosen.filename("askel-outcomes"))
 
 
 def catalogue_titles() -> dict[str, str]:

@@ -11,6 +11,7 @@ from datetime import date
 
 from flask import Response
 
+from .. import formats
 from ..csvsafe import csv_text
 from ..extensions import db
 from ..models import Enrollment, Workshop
@@ -120,7 +121,7 @@ def bar_chart(items: list[tuple[str, int]], rtl: bool = False) -> dict:
                          "bar_x": LABEL + GAP, "bar_w": length, "value_x": LABEL + GAP + length + 6,
                          "value_anchor": "start"})
     return {"width": WIDTH, "height": max(len(items), 1) * ROW + 8, "bars": bars,
-            "summary": ", ".join(f"{label}: {value}" for label, value in items)}
+            "summary": formats.comma().join(f"{label}: {value}" for label, value in items)}
 
 
 # --- CSV ---------------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ class EverywhereForm(FlaskForm):
 @bp.route("/sign-out", methods=["POST"])
 @access.public
 def sign_out():
-    end_session()
+    _end_session_keeping_her_language()
     if tablet.current_device() is not None:  # a shared tablet: back to the names for the next learner
         return redirect(url_for("auth.tablet.names"), code=303)
     return redirect(url_for("auth.signed_out"), code=303)
@@ -182,8 +182,17 @@ def sign_out_everywhere():
         abort(400)
     end_all_sessions(current_user.record)
     db.session.commit()
-    end_session()
+    _end_session_keeping_her_language()
     return redirect(url_for("auth.signed_out", everywhere=1), code=303)
+
+
+def _end_session_keeping_her_language() -> None:
+    """Sign out, and say goodbye in the language she was reading: a Somali mother whose phone's browser
+    asks for English (there is no Somali Android) read "You are signed out" in English. Her language
+    came from her account or her group, neither of which a visitor signed out has any more."""
+    locale = i18n.current_locale()
+    end_session()
+    session[i18n.SIGNED_OUT_LOCALE] = locale
 
 
 @bp.route("/signed-out")

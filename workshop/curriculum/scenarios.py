@@ -8,6 +8,8 @@ a Finnish writer shows, and are never translated. Everything else is data.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -29,6 +31,15 @@ def walk(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
         for n, item in enumerate(data):
             label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else str(n)
             yield from walk(item, f"{path}.{label}" if path else label)
+
+
+@dataclass
+class Text:
+    """A text a Finnish service or writer shows (a `_fi` key) with its meaning in her language: what the
+    sims' fi_short and fi_long macros show side by side."""
+
+    fi: str
+    mine: str
 
 
 @dataclass
@@ -55,8 +66,23 @@ class Scenario:
             yield f"{self.prefix}/{path}", text, "Practice scenario text, shown in her language (the original may be Finnish)."
 
 
+_AMOUNT_THEN_EURO = re.compile(r"(\d) €")
+
+
+def finnish_as_printed(data: Any, key: str = "") -> Any:
+    """What a Finnish service shows (keys ending in `_fi`) keeps an amount and its euro sign on one line,
+    as the services print them: "Maksa 1,99 € toimitusmaksu" broke between "1,99" and "€" on a phone."""
+    if isinstance(data, dict):
+        return {k: finnish_as_printed(v, k) for k, v in data.items()}
+    if isinstance(data, list):
+        return [finnish_as_printed(item, key) for item in data]
+    if isinstance(data, str) and key.endswith("_fi"):
+        return _AMOUNT_THEN_EURO.sub("\\1\u00a0€", data)
+    return data
+
+
 def read_scenario(path: Path, root: Path) -> Scenario:
-    data = read_toml(path, root)
+    data = finnish_as_printed(read_toml(path, root))
     texts = dict(walk(data))
     for p, text in texts.items():
         if not text.strip():

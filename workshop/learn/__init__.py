@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
+from flask import (Blueprint, abort, current_app, flash, jsonify, make_response, redirect, render_template, request,
                    send_from_directory,
                    session, url_for)
 from flask_babel import format_datetime
@@ -11,24 +11,30 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 
-from .. import access, clock, i18n
+from .. import access, attendance, clock, i18n
 from .. import address as addressing
 from ..auth.device import current_device
+from ..counsel import labels as counsel_labels
+from ..counsel.models import Plan
 from ..curriculum import PICTURES, TASKS, Answer, LessonText
 from ..extensions import db
 from ..redirects import same_site_path
 from ..review.state import version as review_version
-from ..models import Assignment, HelpRequest, Status, utcnow
+from ..models import Assignment, Enrollment, HelpRequest, Status, utcnow
 from ..web import catalogue, current_enrollment, fragment_response, is_htmx, page_or_fragment
+from . import offline
 from . import progress as prog
 from .helptime import next_session_start
 
 bp = Blueprint("learn", __name__)
 
 access.guard(bp, access.LEARNER)  # every route is hers alone unless it says otherwise
+bp.register_blueprint(offline.bp)  # the manifest, the service worker and its pages (learn/offline.py)
+bp.after_request(offline.mark)  # a learner page the service worker may keep on her phone
 
 
 class ActionForm(FlaskForm):
@@ -110,7 +116,10 @@ def home():
         this_week = [lesson for lesson in this_week if lesson is not None]
     next_lesson, resume = _next_step(merged, this_week)
     return render_template("learn/home.html", merged=merged, this_week=this_week, week=week, Status=Status,
-                           next_lesson=next_lesson, resume=resume, done_counts={
+                           next_lesson=next_lesson, resume=resume, offline_next=_offline_next(merged, next_lesson),
+                           offline_sizes={course.id: offline.kilobytes(offline.course_plan(course, step_fragment)["bytes"])
+                                          for course in catalogue().courses} if offline.enabled() else {},
+                           done_counts={
                                course.id: sum(1 for lesson in course.lessons
                                               if getattr(merged.get((course.id, lesson.id)), "status", None) == Status.DONE)
                                for course in catalogue().courses})
@@ -133,12 +142,70 @@ def _next_step(merged, this_week):
     return None, False
 
 
+def _offline_next(merged, next_lesson) -> list[str]:
+    """The lessons the service worker keeps without being asked (their text only, no pictures): her
+    next lesson, and the next unfinished lesson of each course she has begun (their bundles' URLs)."""
+    if not offline.enabled():
+        return []
+    lessons = [next_lesson] if next_lesson is not None else []
+    begun = {course for course, _lesson in merged}
+    for course in catalogue().courses:
+        if course.id in begun:
+            following = next((lesson for lesson in course.lessons
+                              if getattr(merged.get((course.id, lesson.id)), "status", None) != Status.DONE), None)
+            if following is not None and following not in lessons:
+                lessons.append(following)
+    return [url_for("learn.offline_lesson", course_id=lesson.course, lesson_id=lesson.id) for lesson in lessons]
+
+
+@bp.route("/learn/<course_id>/offline")
+def offline_plan(course_id: str):
+    """What "Save this course for offline use" downloads (JSON for the service worker, never cached)."""
+    course = catalogue().course(course_id)
+    if course is None:
+        abort(404)
+    response = jsonify(offline.course_plan(course, step_fragment))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/learn/<course_id>/<lesson_id>/offline")
+def offline_lesson(course_id: str, lesson_id: str):
+    """A lesson's steps in one response, each as the player's htmx fragment with its own idempotency
+    key: the service worker keeps each under its step's URL (one request, compressed together)."""
+    lesson = _lesson_or_404(course_id, lesson_id)
+    steps = {_step_url(lesson, step): str(_fill(step_fragment(lesson, step), prog.new_key())) for step in lesson.steps}
+    # JSON objects come out with their keys sorted, so the steps' order is sent as well: offline, the
+    # worker opens the lesson at its first step (not at the alphabetically first, "address").
+    response = jsonify({"steps": steps, "order": list(steps)})
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 @bp.route("/my-progress")
 def my_progress():
     enrollment_ids = [m.id for m in current_user.memberships]
     merged = prog.statuses(enrollment_ids)
+    has_plan = db.session.scalar(db.select(db.func.count(Plan.id)).where(Plan.enrollment_id.in_(enrollment_ids))) > 0
+    # the meetings of her group(s) she came to, as her instructor marked them
+    today = clock.today()
+    came = [meeting for _id, meeting in attendance.attended_meetings(enrollment_ids) if meeting.day <= today]
+    held = sum(attendance.held_meetings([m.workshop_id for m in current_user.memberships], today).values())
     return render_template("learn/progress.html", merged=merged, Status=Status,
-                           helped=prog.helped_lessons(enrollment_ids))
+                           helped=prog.helped_lessons(enrollment_ids), came=came, held=held,
+                           has_plan=has_plan)
+
+
+@bp.route("/my-plan")
+def my_plan():
+    """Her own follow-up plans, read-only, in her language (the goal in her own words). Kept only while
+    her consent is in force: withdrawn, there is nothing here."""
+    plans = db.session.scalars(
+        db.select(Plan).join(Enrollment, Enrollment.id == Plan.enrollment_id)
+        .where(Enrollment.learner_id == current_user.id).order_by(Plan.created_at.desc(), Plan.id.desc())
+        .options(selectinload(Plan.enrollment).selectinload(Enrollment.workshop))
+    ).all()
+    return render_template("learn/plan.html", plans=plans, labels=counsel_labels)
 
 
 @bp.route("/my-progress/address", methods=["POST"])
@@ -147,14 +214,7 @@ def address():
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    choice = request.form.get("address")
-    if choice not in addressing.CHOICES:
-        flash(_("Please choose one of the two."), "error")
-    else:
-        current_user.record.address = choice
-        db.session.commit()
-        i18n.forget_address()
-        flash(_("Saved."), "ok")
+    addressing.save(current_user.record, request.form.get("address"), then=i18n.forget_address)
     return redirect(same_site_path(request.form.get("next"), url_for("learn.my_progress")), code=303)
 
 
@@ -191,7 +251,7 @@ def _fill(html: str, key: str) -> Markup:
     return Markup(html.replace(CSRF_SLOT, generate_csrf()).replace(KEY_SLOT, key))
 
 
-def _step_context(lesson, step, feedback, answered) -> dict:
+def _step_context(lesson, step, feedback, answered, feedback_voice=None) -> dict:
     index = lesson.index(step.id)
     previous = lesson.steps[index - 1] if index > 0 else None
     following = lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None
@@ -201,7 +261,7 @@ def _step_context(lesson, step, feedback, answered) -> dict:
     )
     return dict(
         lesson=lesson, step=step, number=index + 1, total=len(lesson.steps), previous=previous,
-        next_url=next_url, feedback=feedback, answered=answered,
+        next_url=next_url, feedback=feedback, answered=answered, feedback_voice=feedback_voice,
         glossary=catalogue().glossary, step_url=_step_url(lesson, step),
     )
 
@@ -210,26 +270,35 @@ def _step_url(lesson, step) -> str:
     return url_for("learn.step", course_id=lesson.course, lesson_id=lesson.id, step_id=step.id)
 
 
-def _render_step(lesson, step, *, feedback=None, answered=None, status=200):
+def _render_step(lesson, step, *, feedback=None, answered=None, status=200, feedback_voice=None):
+    """`feedback_voice`: the lesson text the feedback is (its recording plays beside it), if it is one."""
     key = prog.new_key()
     if feedback or answered:  # her own answer is on the page: nothing to share with others
-        context = _step_context(lesson, step, feedback, answered)
+        context = _step_context(lesson, step, feedback, answered, feedback_voice)
         player = Markup(render_template("learn/_player.html", key=key, **context))
         return page_or_fragment("learn/step.html", "learn/_step.html", push_url=context["step_url"], status=status,
                                 lesson=lesson, number=context["number"], total=context["total"], player=player)
 
+    if is_htmx():  # the next step in a lesson: the whole answer comes from the cache
+        return fragment_response(_fill(step_fragment(lesson, step), key), _step_url(lesson, step), status)
+    number, total = lesson.index(step.id) + 1, len(lesson.steps)
+    return page_or_fragment("learn/step.html", "learn/_step.html", status=status, lesson=lesson,
+                            number=number, total=total, player=_fill(_cached("player", step, _player(lesson, step)), key))
+
+
+def _player(lesson, step):
     def player() -> str:
         context = _step_context(lesson, step, None, None)
         return render_template("learn/_player.html", key=KEY_SLOT, csrf_token=lambda: CSRF_SLOT, **context)
+    return player
 
+
+def step_fragment(lesson, step) -> str:
+    """A step's htmx fragment as first shown, with the two token placeholders (from the cache)."""
     number, total = lesson.index(step.id) + 1, len(lesson.steps)
-    if is_htmx():  # the next step in a lesson: the whole answer comes from the cache
-        fragment = _cached("fragment", step, lambda: render_template(
-            "learn/_step.html", lesson=lesson, number=number, total=total,
-            player=Markup(_cached("player", step, player))))
-        return fragment_response(_fill(fragment, key), _step_url(lesson, step), status)
-    return page_or_fragment("learn/step.html", "learn/_step.html", status=status, lesson=lesson,
-                            number=number, total=total, player=_fill(_cached("player", step, player), key))
+    return _cached("fragment", step, lambda: render_template(
+        "learn/_step.html", lesson=lesson, number=number, total=total,
+        player=Markup(_cached("player", step, _player(lesson, step)))))
 
 
 @bp.route("/learn/<course_id>/<lesson_id>/steps/<step_id>", methods=["GET", "POST"])
@@ -253,8 +322,11 @@ def step(course_id: str, lesson_id: str, step_id: str):
     if outcome.kind is not None:
         prog.record(enrollment, lesson, step.id, kind=outcome.kind, key=key, answer=outcome.answer,
                     correct=outcome.correct, completes_step=outcome.completes)
+    if request.headers.get(offline.QUEUED) == "1":  # an answer kept on her phone offline, sent now: stored
+        return "", 204
     if not outcome.completes:
-        return _render_step(lesson, step, feedback=_feedback_text(outcome.feedback))
+        voice = outcome.feedback if isinstance(outcome.feedback, LessonText) else None
+        return _render_step(lesson, step, feedback=_feedback_text(outcome.feedback), feedback_voice=voice)
     if outcome.show is not None:  # the step again, with her answer and a Next button
         return redirect(url_for("learn.step", course_id=course_id, lesson_id=lesson_id, step_id=step.id,
                                 answered="") + outcome.show, code=303)

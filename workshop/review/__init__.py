@@ -10,12 +10,10 @@ every host serves it), never from /static.
 """
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 
 from flask import (
-    Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request, url_for,
+    Blueprint, abort, current_app, flash, g, jsonify, make_response, redirect, render_template, request, url_for,
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -25,10 +23,11 @@ from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import access, i18n, storage
+from ..address import OVERLAY_LOCALES
 from ..extensions import db
 from ..models import Role, utcnow
 from ..web import catalogue, is_htmx, page_or_fragment
-from . import audio, cli, state
+from . import audio, cli, narration, state
 from .models import Narration, Wording, WordingChange, grants_of
 
 bp = access.guard(Blueprint("review", __name__, url_prefix="/review"), access.STAFF)
@@ -45,6 +44,7 @@ REFUSALS = {
     "length": _l("This recording is too long. It can be at most 90 seconds."),
     "unreadable": _l("Askel could not read this sound file. Please record it again."),
     "missing": _l("Choose a sound file, or record one."),
+    "silent": _l("The recording is silent. Check that the microphone is on, then record again."),
 }
 
 
@@ -54,7 +54,8 @@ class ActionForm(FlaskForm):
 
 # The right each page needs: correcting wording, or recording narrations.
 RIGHT_OF = {"review.lesson": "wording", "review.edit": "wording", "review.revert": "wording",
-            "review.narration": "narration", "review.narration_delete": "narration"}
+            "review.narration": "narration", "review.narration_delete": "narration",
+            "review.session": "narration", "review.session_record": "narration", "review.session_take": "narration"}
 
 
 def _grants() -> set[tuple[str, str]]:
@@ -89,8 +90,29 @@ def staff_with_a_grant():
 
 
 @bp.app_template_global()
-def narration_url(context: str) -> str | None:
-    return state.narration_url(context)
+def listen_parts(step) -> list[dict]:
+    """What "Listen" plays through on a step, in order (the step's voiced texts): each part's
+    context (the page marks its text with data-voice), label, text in her language (for the
+    device's voice) and the recording she hears, if any."""
+    parts = []
+    for n, text in enumerate(step.voiced()):
+        field = text.context[len(step.context) + 1:]
+        if field.startswith("option/"):
+            label = _("Answer %(number)s", number=n)
+        else:
+            label = {"question": _("Question"), "goal": _("Task")}.get(field) or _("Text")
+        parts.append({"context": text.context, "label": label, "text": i18n.lesson_text(text.context, text.english),
+                      "src": narration.listen_url(text.context, text.english)})
+    return parts
+
+
+@bp.app_template_global()
+def listen_text(context: str, english: str) -> list[dict]:
+    """What "Listen" plays beside one lesson text the step shows after an answer (a wrong answer's
+    feedback, the right answer's text or spot's label): its recording in her language and wording,
+    else the device's voice."""
+    return [{"context": context, "label": _("Listen"), "text": i18n.lesson_text(context, english),
+             "src": narration.listen_url(context, english)}]
 
 
 # --- helpers --------------------------------------------------------------------------------------
@@ -123,8 +145,10 @@ def _texts_of(lesson) -> dict[str, tuple[str, str]]:
 
 
 def _row(locale: str, context: str, english: str, note: str, wording: Wording | None, lesson) -> dict:
-    """One text as the review page shows it: English, the catalog's and the reviewed translation."""
-    with force_locale(locale):
+    """One text as the review page shows it: English, the catalog's and the reviewed translation. The
+    catalog's is its default text (addressed to a woman), whoever reviews it: reviewed wording replaces
+    that text, and a man reading the review pages still corrects it, not his overlay's."""
+    with force_locale(locale), i18n.force_address(None):
         catalog = i18n.lessons_domain.pgettext(context, english)
     stale = wording is not None and wording.source_hash != state.source_hash(english)
     if wording is None:
@@ -153,7 +177,7 @@ def _term_rows(locale: str, step) -> list[dict]:
     rows = []
     for key in getattr(step, "terms", []):
         term = glossary.terms[key]
-        with force_locale(locale):
+        with force_locale(locale), i18n.force_address(None):
             meaning = i18n.lessons_domain.pgettext(term.context, term.en)
         rows.append({"fi": term.fi, "en": term.en, "meaning": meaning})
     return rows
@@ -178,11 +202,10 @@ def lesson(locale: str, course_id: str, lesson_id: str):
     rows = {c: _row(locale, c, en, note, wordings.get(c), lesson) for c, (en, note) in texts.items()}
     head = [rows[f"{lesson.key}/title"], rows[f"{lesson.key}/summary"]]
     steps = []
-    narrations = state.current().narrations
     for step in lesson.steps:
         step_rows = [rows[c] for c, _en, _note in step.texts()]
         steps.append({"step": step, "rows": step_rows, "terms": _term_rows(locale, step),
-                      "narrated": (locale, step.context) in narrations,
+                      "narrated": all(unit.recorded for unit in narration.of_step(locale, lesson, step)),
                       "attention": any(r["status"] in ("changed", "missing") for r in step_rows)})
     history = db.session.scalars(
         db.select(WordingChange)
@@ -295,21 +318,69 @@ def revert(locale: str, course_id: str, lesson_id: str, key: str):
 
 # --- narrations -----------------------------------------------------------------------------------
 
-def stored_name(locale: str, filename: str) -> str:
-    """A narration's name in the site's store of files (workshop.storage)."""
-    return f"narrations/{locale}/{filename}"
+stored_name = narration.stored_name
 
 
-def _narration(locale: str, context: str) -> Narration | None:
-    return db.session.scalar(db.select(Narration).where(Narration.locale == locale, Narration.context == context))
+def _unit_or_404(locale: str, lesson, step) -> narration.Unit:
+    """The text of the step this page records: ?text=<field> (e.g. option/a/text), by default the
+    text "Listen" reads (the step's main text); ?variant=masculine its wording to a man."""
+    field = request.args.get("text")
+    context = step.spoken().context if not field else f"{step.context}/{field}"
+    unit = narration.find(locale, context, request.args.get("variant", narration.DEFAULT))
+    if unit is None:
+        abort(404)
+    return unit
 
 
-@bp.route("/<locale>/<course_id>/<lesson_id>/<step_id>/narration", methods=["GET", "POST"])
-def narration(locale: str, course_id: str, lesson_id: str, step_id: str):
-    """A step's narration in one language: listen, record in the browser or upload, replace, delete."""
+def _narration_url(unit: narration.Unit, endpoint: str = "review.narration", **args) -> str:
+    step = unit.step
+    if unit.context != step.spoken().context:
+        args["text"] = unit.field
+    if unit.variant:
+        args["variant"] = unit.variant
+    return url_for(endpoint, locale=unit.locale, course_id=unit.course, lesson_id=unit.lesson, step_id=step.id,
+                   **args)
+
+
+@bp.app_template_global()
+def narration_page_url(unit: narration.Unit, endpoint: str = "review.narration") -> str:
+    return _narration_url(unit, endpoint)
+
+
+@bp.app_template_global()
+def unit_label(unit: narration.Unit) -> str:
+    """What a text is within its step, as a narrator reads it in a list: "Question", "Answer 2",
+    "Answer 1: why it is wrong", "Spot 3"; its wording to a man says so."""
+    label = _field_label(unit)
+    if unit.masculine:
+        return _("%(text)s, to a man (masculine)", text=label)
+    return label
+
+
+def _field_label(unit: narration.Unit) -> str:
+    parts = unit.field.split("/")
+    if len(parts) == 3 and parts[0] in ("option", "target"):
+        answers = unit.step.answers()
+        number = next(n for n, answer in enumerate(answers, 1) if answer.id == parts[1])
+        if parts[2] == "feedback":
+            if parts[0] == "option":
+                return _("Answer %(number)s: why it is wrong", number=number)
+            return _("Spot %(number)s: why it is wrong", number=number)
+        if parts[0] == "target":
+            return _("Spot %(number)s", number=number)
+        return _("Answer %(number)s", number=number)
+    return {"question": _("Question"), "goal": _("Task")}.get(unit.field) or _("Text")
+
+
+HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+@bp.route("/<locale>/<course_id>/<lesson_id>/<step_id>/narration", methods=["GET", "POST"], endpoint="narration")
+def narration_page(locale: str, course_id: str, lesson_id: str, step_id: str):
+    """One text's narration in one language (?text=<field>; the step's main text by default):
+    listen, record in the browser or upload, replace, delete."""
     lesson = _lesson_or_404(course_id, lesson_id)
-    step = _step_or_404(lesson, step_id)
-    existing = _narration(locale, step.context)
+    unit = _unit_or_404(locale, lesson, _step_or_404(lesson, step_id))
     error, status = None, 200
     if request.method == "POST":
         if not ActionForm().validate_on_submit():
@@ -320,26 +391,24 @@ def narration(locale: str, course_id: str, lesson_id: str, step_id: str):
             error, status = REFUSALS["missing"], 422
         else:
             try:
-                sound = audio.check(data)
+                sound = audio.prepare(data)  # the one small format phones play, trimmed and evened out
             except audio.AudioError as refusal:
                 error = REFUSALS[refusal.reason]
                 status = 413 if refusal.reason == "size" else 422
             else:
-                _store(locale, step.context, data, sound, existing)
+                read = request.form.get("wording", "")
+                narration.keep(unit, sound.data, sound.audio, current_user.id, read if HASH_RE.match(read) else None)
                 flash(_("The recording is saved. Learners hear it now."), "info")
-                return redirect(url_for("review.narration", locale=locale, course_id=course_id,
-                                        lesson_id=lesson_id, step_id=step_id), code=303)
-    return _narration_page(lesson, step, locale, existing, error), status
+                return redirect(_narration_url(unit), code=303)
+    return _narration_page(lesson, unit, error), status
 
 
-def _narration_page(lesson, step, locale: str, existing: Narration | None, error: str | None) -> str:
-    index = lesson.index(step.id)
-    following = lesson.steps[index + 1] if index + 1 < len(lesson.steps) else None
-    with force_locale(locale):
-        spoken = step.spoken()  # the text "Listen" reads, which the narrator records
-        script = i18n.lesson_text(spoken.context, spoken.english)
-    return render_template("review/narration.html", lesson=lesson, step=step, review_locale=locale,
-                           existing=existing, error=error, following=following, script=script,
+def _narration_page(lesson, unit: narration.Unit, error: str | None) -> str:
+    following = narration.following(unit)
+    return render_template("review/narration.html", lesson=lesson, step=unit.step, unit=unit,
+                           review_locale=unit.locale, existing=narration.recording(unit.locale, unit.context, unit.variant),
+                           error=error, following=following, read_hash=narration.text_hash(unit.text),
+                           step_units=narration.of_step(unit.locale, lesson, unit.step),
                            course=catalogue().course(lesson.course), max_seconds=audio.MAX_SECONDS)
 
 
@@ -349,68 +418,68 @@ def too_large(e):
     gets that page again with its own message, once the usual checks say it is her page."""
     args = request.view_args or {}
     locale = args.get("locale")
+    mine = (current_user.is_authenticated and current_user.is_staff and locale in i18n.LOCALES
+            and can_edit(locale, "narration"))
+    if request.endpoint == "review.session_take" and mine:  # the session's script reads JSON
+        return jsonify(saved=False, message=str(REFUSALS["size"])), 413
     if (request.endpoint == "review.narration" and current_user.is_authenticated and current_user.is_staff
             and locale in i18n.LOCALES and can_edit(locale, "narration")):
         lesson = catalogue().lesson(args["course_id"], args["lesson_id"])
         step = lesson.step(args["step_id"]) if lesson else None
+        field = request.args.get("text")
+        unit = None
         if step is not None:
-            return _narration_page(lesson, step, locale, _narration(locale, step.context), REFUSALS["size"]), 413
+            unit = narration.find(locale, step.spoken().context if not field else f"{step.context}/{field}",
+                                  request.args.get("variant", narration.DEFAULT))
+        if unit is not None:
+            return _narration_page(lesson, unit, REFUSALS["size"]), 413
     return render_template("errors/error.html", status=413, title=_("That was too much at once"),
                            message=_("The text or file is too large. Please make it shorter.")), 413
-
-
-def _store(locale: str, context: str, data: bytes, sound: audio.Audio, existing: Narration | None) -> None:
-    """The sound, its row and the old sound's removal in one transaction: all of it, or none."""
-    filename = f"{secrets.token_urlsafe(12)}.{sound.extension}"
-    if existing is not None:
-        storage.files().delete(stored_name(locale, existing.filename))
-    storage.files().put(stored_name(locale, filename), data)
-    row = existing or Narration(locale=locale, context=context)
-    row.filename, row.mimetype, row.size = filename, sound.mimetype, len(data)
-    row.duration_ms = int(sound.seconds * 1000)
-    row.digest = hashlib.sha256(data).hexdigest()
-    row.recorded_by_id, row.created_at = current_user.id, utcnow()
-    db.session.add(row)
-    state.bump()
-    db.session.commit()
 
 
 @bp.route("/<locale>/<course_id>/<lesson_id>/<step_id>/narration/delete", methods=["POST"])
 def narration_delete(locale: str, course_id: str, lesson_id: str, step_id: str):
     lesson = _lesson_or_404(course_id, lesson_id)
-    step = _step_or_404(lesson, step_id)
+    unit = _unit_or_404(locale, lesson, _step_or_404(lesson, step_id))
     if not ActionForm().validate_on_submit():
         abort(400)
-    existing = _narration(locale, step.context)
-    if existing is not None:
-        storage.files().delete(stored_name(locale, existing.filename))
-        db.session.delete(existing)
-        state.bump()
-        db.session.commit()
+    if narration.forget(locale, unit.context, unit.variant):
         flash(_("The recording is deleted."), "info")
-    return redirect(url_for("review.narration", locale=locale, course_id=course_id, lesson_id=lesson_id,
-                            step_id=step_id), code=303)
+    return redirect(_narration_url(unit), code=303)
+
+
+@bp.route("/recordings")
+def recordings():
+    """Coverage: per language she may record (the coordinator: every language) and course, how many
+    texts have a recording and how many need recording again."""
+    locales = recordable_locales()
+    courses = catalogue().courses
+    counts = {loc: narration.coverage(loc) for loc in locales}
+    return render_template("review/recordings.html", locales=locales, courses=courses, counts=counts)
 
 
 @bp.route("/courses/<course_id>/recordings")
 def missing(course_id: str):
-    """Which steps of a course still lack a recording, in each language."""
+    """Coverage of one course: per lesson and language, how many texts have a recording and how
+    many need recording again, and each text's recording in each language (a link to record it)."""
     course = catalogue().course(course_id)
     if course is None:
         abort(404)
-    narrations = state.current().narrations
-    lessons = []
-    counts = {loc: 0 for loc in i18n.LOCALES}
-    for lesson_ in course.lessons:
-        rows = []
-        for step in lesson_.steps:
-            have = {loc: (loc, step.context) in narrations for loc in i18n.LOCALES}
-            for loc, present in have.items():
-                counts[loc] += not present
-            rows.append({"step": step, "have": have})
-        lessons.append({"lesson": lesson_, "rows": rows})
-    return render_template("review/missing.html", course=course, lessons=lessons, counts=counts,
-                           recordable=recordable_locales())
+    locales = recordable_locales()
+    counts = {loc: narration.coverage(loc, course_id) for loc in locales}
+    # The same texts in every language, in the same order; a man's wording only where it differs
+    # (Arabic): a row of its own, with no cell in the other languages.
+    rows: dict[str, list] = {lesson_.id: [] for lesson_ in course.lessons}
+    by_key: dict[tuple[str, str], dict] = {}
+    for loc in sorted(locales, key=lambda loc: loc not in OVERLAY_LOCALES):  # Arabic first: its rows in order
+        for unit in narration.units(loc, course_id):
+            row = by_key.get(unit.key)
+            if row is None:
+                row = by_key[unit.key] = {"unit": unit, "cells": {}}
+                rows[unit.lesson].append(row)
+            row["cells"][loc] = unit
+    lessons = [{"lesson": lesson_, "rows": rows[lesson_.id]} for lesson_ in course.lessons]
+    return render_template("review/missing.html", course=course, lessons=lessons, counts=counts, locales=locales)
 
 
 @bp.route("/narrations/<locale>/<filename>")
@@ -435,3 +504,60 @@ def narration_file(locale: str, filename: str):
     response.cache_control.private = True
     return response
 
+
+
+# --- a recording session: a course (or what is still silent) in one sitting ----------------------
+
+@bp.route("/<locale>/session/")
+def session(locale: str):
+    """Choose what to record in one sitting: a course, or every text still without a current
+    recording (never recorded, or its wording changed since)."""
+    counts = narration.coverage(locale)
+    return render_template("review/session_start.html", review_locale=locale, courses=catalogue().courses,
+                           counts=counts)
+
+
+@bp.route("/<locale>/session/record")
+def session_record(locale: str):
+    """The teleprompter: the texts one after another, the text large and the step's picture beside
+    it; record, stop, listen back, keep (saved at once) or record again, then on to the next
+    (static/js/session.js). Without JavaScript it lists each text's own upload page."""
+    course_id = request.args.get("course") or None
+    silent = request.args.get("only") == "silent"
+    course = catalogue().course(course_id) if course_id is not None else None
+    if course_id is not None and course is None:
+        abort(404)
+    if course is None and not silent:
+        return redirect(url_for("review.session", locale=locale), code=303)
+    units = narration.units(locale, course_id)
+    if silent:
+        units = [unit for unit in units if unit.status != narration.CURRENT]
+    start = next((i for i, unit in enumerate(units) if unit.status != narration.CURRENT), 0)
+    lessons = {lesson.key: lesson for c in catalogue().courses for lesson in c.lessons}
+    return render_template("review/session.html", review_locale=locale, course=course, silent=silent,
+                           units=units, start=start, lessons=lessons, text_hash=narration.text_hash,
+                           max_seconds=audio.MAX_SECONDS, form=ActionForm())
+
+
+@bp.route("/<locale>/session/take", methods=["POST"])
+def session_take(locale: str):
+    """One kept take, saved at once (so nothing is lost if the page closes): made into the stored
+    format (review.audio.prepare) and kept as the text's recording. JSON for the session's script;
+    a refusal says why in her language."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    unit = narration.find(locale, request.form.get("context", ""), request.form.get("variant", narration.DEFAULT))
+    if unit is None:
+        abort(404)
+    upload = request.files.get("audio")
+    data = upload.read(audio.MAX_BYTES + 1) if upload else b""
+    if not data:
+        return jsonify(saved=False, message=str(REFUSALS["missing"])), 422
+    try:
+        prepared = audio.prepare(data)
+    except audio.AudioError as refusal:
+        return jsonify(saved=False, message=str(REFUSALS[refusal.reason])), 413 if refusal.reason == "size" else 422
+    read = request.form.get("wording", "")
+    row = narration.keep(unit, prepared.data, prepared.audio, current_user.id, read if HASH_RE.match(read) else None)
+    return jsonify(saved=True, message=_("Saved. Learners hear it now."), seconds=round(prepared.audio.seconds, 1),
+                   url=url_for("review.narration_file", locale=locale, filename=row.filename))

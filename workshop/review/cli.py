@@ -1,6 +1,12 @@
 """`flask review export`: the wording reviewed in the browser, written back into the gettext
 catalogs (translations/<locale>/LC_MESSAGES/lessons.po), so it reaches version control and every
 other installation. Run `make i18n` afterwards to compile the catalogs.
+
+`flask review prune`: recordings of lesson texts that are gone (a step, an answer or a lesson
+removed from the lesson files, a step id changed) are deleted with their sounds; run after each
+release's `flask db upgrade heads` (docs/deploying.md). It is a command rather than something the
+site does as it starts, so a lesson file broken or renamed by mistake on one host never costs an
+instructor her recordings: it lists what it would delete and asks, unless told `--yes`.
 """
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from babel.messages.pofile import read_po, write_po
 from ..config import ROOT
 from ..extensions import db
 from ..web import catalogue
-from . import state
+from . import narration, state
 from .models import Wording
 
 MARK = "reviewed in Askel by "
@@ -76,6 +82,28 @@ def export(folder: Path) -> None:
         click.echo("Nothing reviewed yet.")
 
 
+@click.command("prune")
+@with_appcontext
+@click.option("--yes", is_flag=True, help="Delete without asking.")
+def prune(yes: bool) -> None:
+    """Delete the recordings of lesson texts that no longer exist, with their sounds."""
+    gone, loose = narration.orphans()
+    if not gone and not loose:
+        click.echo("Every recording belongs to a lesson text: nothing to delete.")
+        return
+    for row in gone:
+        click.echo(f"{row.locale} {row.context}: its text is gone")
+    for name in loose:
+        click.echo(f"{name}: no recording names this sound")
+    if not yes and not click.confirm(f"Delete these {len(gone) + len(loose)}?", default=False):
+        click.echo("Nothing deleted.")
+        return
+    gone, loose = narration.prune()
+    click.echo(f"Deleted {len(gone)} recordings of texts that are gone and {len(loose)} loose sounds.")
+
+
 def register(bp) -> None:
-    """`flask review export`: the review blueprint's command (review/__init__.py calls this)."""
+    """`flask review export` and `flask review prune`: the review blueprint's commands
+    (review/__init__.py calls this)."""
     bp.cli.add_command(export)
+    bp.cli.add_command(prune)

@@ -12,15 +12,25 @@ from ..models import utcnow
 
 
 class Narration(db.Model):
-    """A recorded narration of one step (or practice goal) in one language. The sound itself is in
-    the site's store of files (workshop.storage) as narrations/<locale>/<filename>."""
+    """A recorded narration of one lesson text in one language: a step's text, a question, one
+    answer to choose, a practice goal (workshop.review.narration lists them: a step's `voiced()`).
+    `context` is the text's context in the lessons catalog (course/lesson/step/field); `text_hash`
+    identifies the wording it was read from (narration.text_hash of the reviewed wording, else the
+    catalog's), so a text whose wording changed since is "record again" (None: recorded before
+    Askel kept it, migration 0026). `variant` is "" for the catalogs' wording (everyone's), or
+    "masculine" for the wording an Arabic learner addressed as a man reads where it differs
+    (migration 0033): a recording of its own, never played to the other. The sound itself is in the
+    site's store of files (workshop.storage) as narrations/<locale>/<filename>."""
 
     __tablename__ = "review_narrations"
-    __table_args__ = (sa.UniqueConstraint("locale", "context"),)
+    __table_args__ = (sa.UniqueConstraint("locale", "context", "variant", name="uq_review_narrations_text"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     locale: Mapped[str] = mapped_column(sa.String(8))
-    context: Mapped[str] = mapped_column(sa.String(200))  # course/lesson/step
+    context: Mapped[str] = mapped_column(sa.String(200))  # course/lesson/step/field, as in the lessons catalog
+    variant: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")  # "" or "masculine"
+    text_hash: Mapped[str | None] = mapped_column(sa.String(64))  # of the wording read aloud
+    text: Mapped[str | None] = mapped_column(sa.Text)  # that wording, to show what was said
     filename: Mapped[str] = mapped_column(sa.String(64), unique=True)  # <random id>.<ext>
     mimetype: Mapped[str] = mapped_column(sa.String(32))
     size: Mapped[int]

@@ -33,7 +33,9 @@ def source_hash(english: str) -> str:
 class Snapshot:
     token: str | None = None
     wording: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # -> (source hash, text)
-    narrations: dict[tuple[str, str], str] = field(default_factory=dict)  # -> filename
+    # (locale, text context, variant) -> (filename, hash of the wording it was read from, or None);
+    # variant "" is the catalogs' wording, "masculine" an Arabic man's where it differs
+    narrations: dict[tuple[str, str, str], tuple[str, str | None]] = field(default_factory=dict)
     locales: frozenset[str] = frozenset()  # locales with any reviewed wording
 
 
@@ -71,8 +73,9 @@ def _load(token: str) -> Snapshot:
         for w in db.session.execute(db.select(Wording.locale, Wording.context, Wording.source_hash, Wording.text))
     }
     narrations = {
-        (n.locale, n.context): n.filename
-        for n in db.session.execute(db.select(Narration.locale, Narration.context, Narration.filename))
+        (n.locale, n.context, n.variant or ""): (n.filename, n.text_hash)
+        for n in db.session.execute(db.select(Narration.locale, Narration.context, Narration.variant,
+                                              Narration.filename, Narration.text_hash))
     }
     return Snapshot(token, wording, narrations, frozenset(locale for locale, _c in wording))
 
@@ -113,10 +116,12 @@ def reviewed_text(context: str, message: str) -> str | None:
     return entry[1]
 
 
-def narration_url(context: str, locale: str | None = None) -> str | None:
-    """The URL of the recorded narration of a step in her language, or None."""
+def narration_url(context: str, locale: str | None = None, variant: str = "") -> str | None:
+    """The URL of the recorded narration of a lesson text (context course/lesson/step/field) in her
+    language (and `variant` of its wording), or None (workshop.review.narration.listen_url decides
+    whether she hears it)."""
     locale = locale or current_locale()
-    filename = current().narrations.get((locale, context))
-    if filename is None:
+    entry = current().narrations.get((locale, context, variant))
+    if entry is None:
         return None
-    return url_for("review.narration_file", locale=locale, filename=filename)
+    return url_for("review.narration_file", locale=locale, filename=entry[0])

@@ -4,7 +4,8 @@ start-up. A sim never imports another sim, the lesson player or the instructor v
 
 This module mounts them: every sim route is for a signed-in learner (guarded here, once, for all,
 through workshop.access; a sim's static files are public like the site's), `/practice/open/<sim>`
-enters one from a practice step, `/practice/reset/<sim>` starts one again.
+enters one from a practice step, `/practice/reset/<sim>` starts one again, `/practice/photos/<sim>/<name>`
+shows her one of her own photos (`photos.py`), and a view marked `@photos.takes_photo` may receive one.
 """
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import access
 from ..extensions import db, migrate
 from ..models import Enrollment
 from ..redirects import same_site_path
 from ..web import catalogue, current_enrollment
+from . import photos
 from .contract import Sim, SimContractError
 
 bp = Blueprint("sims", __name__, url_prefix="/practice")
@@ -114,6 +117,16 @@ def reset(sim: str):
     return render_template("sims/reset_confirm.html", sim=sim, back=back)
 
 
+@bp.route("/photos/<sim>/<name>")
+def photo(sim: str, name: str):
+    """One of her own photos in a service; anyone else's (or none) is a 404."""
+    sims = current_app.extensions["askel_sims"]
+    reply = sims[sim].photo_response(current_user.id, name) if sim in sims else None
+    if reply is None:
+        abort(404)
+    return reply
+
+
 @migrate.configure
 def _every_sims_migrations(config):
     """Alembic reads the core's revisions and each discovered service's own folder."""
@@ -134,12 +147,33 @@ def init_app(app: Flask) -> None:
             raise SimContractError(f"workshop/sims/{name} does not keep the sim contract "
                                    f"(workshop/sims/contract.py); it lacks: a home page, the view `index` at /practice/{name}/")
 
+    @app.url_value_preprocessor  # before every before_request (the CSRF check reads the form)
+    def photo_size_limit(endpoint, _values):
+        limit = photos.size_limit(endpoint, app.view_functions)
+        if limit is not None:
+            request.max_content_length = limit
+
+    site_page = app.error_handler_spec[None][413].get(RequestEntityTooLarge)  # web.py's page for it
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def photo_too_big(error):
+        """A photo larger than a photo view takes: back to its form, told why in her language."""
+        if not photos.is_photo_view(app.view_functions.get(request.endpoint)):
+            return site_page(error) if site_page else error
+        flash(str(photos.TOO_BIG), "error")
+        return redirect(request.path, code=303)  # a photo view shows its form on GET
+
     @app.context_processor
     def practice_context():
         if request.blueprint in sims:
             practice = practice_step()
+            if practice is not None and request.blueprint not in {t.partition(".")[0] for t in practice[1].tasks()}:
+                # her task is checked in its own service only: another one showed "Open OmaKela…" in the
+                # bank, with a way "back to the lesson" that led to the Kela lesson
+                practice = None
             return {"practice": practice, "sim_name": request.blueprint,
-                    "practice_compact": _seen_before(request.blueprint, practice)}
+                    "practice_compact": _seen_before(request.blueprint, practice),
+                    "photo_check": photos.browser_check()}
         return {}
 
 

@@ -17,7 +17,9 @@ A service is a package `workshop/sims/<name>/` whose `__init__.py` holds one `Si
 - its task checks are registered as "<name>.<check>" (`workshop.curriculum.task`) from its own
   modules, and only read: a check never writes to the database (tests/sims/test_contract.py);
 - every query of its tables starts from `owned(model, learner)` (`owned_update`, `owned_or_404`), so
-  no row is fetched or changed by id alone (tests/sims/test_contract.py reads the code for it).
+  no row is fetched or changed by id alone (tests/sims/test_contract.py reads the code for it);
+- a photo she sends (`sims/photos.py`: `photos.save("<name>", learner, upload)`) is part of her sandbox:
+  `photos(learner)` lists hers, `photo_response(learner, name)` serves one, reset and delete remove them.
 
 Everything outside the services (the export of her data, deleting her, the backup, the benchmark,
 the route tests) asks the registry, `current_app.extensions["askel_sims"]`, and never names a service.
@@ -37,6 +39,7 @@ from flask_babel import gettext as _
 
 from ..curriculum import TASKS, Result, task
 from ..extensions import db
+from . import photos as photo_store
 
 
 class SimContractError(RuntimeError):
@@ -151,9 +154,19 @@ class Sim:
     def sandbox(self, learner):
         return sandbox(self.state, self.seed, learner)
 
+    def photos(self, learner) -> list[str]:
+        """The names of the photos she sent in this service, oldest first."""
+        return photo_store.names(self.name, learner_id_of(learner))
+
+    def photo_response(self, learner, name: str):
+        """One of her photos as a private, uncached response, or None (not hers, not there)."""
+        data = photo_store.get(self.name, learner_id_of(learner), name)
+        return None if data is None else photo_store.response(data)
+
     def delete(self, learner) -> None:
-        """Delete every row she has in this service (not committed: the caller commits once)."""
+        """Delete every row and photo she has in this service (not committed: the caller commits once)."""
         learner_id = learner_id_of(learner)
+        photo_store.delete_all(self.name, learner_id)
         for model in self.tables:
             table = model.__table__
             own = [c.name for c in table.columns if any(fk.column.table is table for fk in c.foreign_keys)]
@@ -177,6 +190,9 @@ class Sim:
             part[model.__tablename__.removeprefix(prefix)] = [
                 {c.name: _plain(getattr(row, c.key)) for c in columns} for row in rows
             ]
+        sent = self.photos(learner_id)
+        if sent:  # the photos themselves are hers to see on the practice page; the file names them
+            part["photos"] = [{"name": name} for name in sent]
         return part
 
     # ---- the contract, checked at start-up ----------------------------------------------------

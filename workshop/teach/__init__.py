@@ -16,22 +16,26 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import access, clock, privacy
+from .. import access, attendance, clock, i18n, privacy
 from .. import address as addressing
 from ..access import visible_workshops
 from ..auth.identity import end_all_sessions
+from ..counsel.rules import consent_in_force, log_view
 from ..extensions import db
 from ..models import (
     Assignment, DeviceSession, Enrollment, HelpRequest, InstructorNote, Role, User, Workshop, utcnow,
 )
 from ..web import Once, Pager, catalogue, is_htmx, page_or_fragment
 from . import history as hist
-from . import listening, live
+from . import counselling, listening, live, meetings
 from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
+from .scope import checked_form, enrollment_or_404, workshop_or_404
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
 access.guard(bp, access.STAFF)
+bp.register_blueprint(counselling.bp)  # teach.counsel.*: consent, sessions, plans (issue 18)
 bp.add_app_template_global(listening.hearing, "hearing")  # what a group's learners can hear, per course
+bp.register_blueprint(meetings.bp)  # the weekly meetings and attendance: /teach/groups/<id>/meetings
 
 
 @bp.app_template_filter("ago")
@@ -44,31 +48,6 @@ def ago(when):
 def minutes_filter(value: int):
     """'14 minutes', and '0 minutes' rather than a bare 0, in the reader's language."""
     return format_timedelta(timedelta(minutes=value or 0), threshold=10, granularity="minute")
-
-
-def workshop_or_404(workshop_id: int) -> Workshop:
-    workshop = db.session.scalar(visible_workshops().where(Workshop.id == workshop_id))
-    if workshop is None:
-        abort(404)
-    return workshop
-
-
-def enrollment_or_404(workshop: Workshop, learner_id: int) -> Enrollment:
-    """A learner only through a group she may see: never by id alone."""
-    enrollment = db.session.scalar(
-        db.select(Enrollment).join(Enrollment.learner)
-        .where(Enrollment.workshop_id == workshop.id, Enrollment.learner_id == learner_id, User.role == Role.LEARNER)
-    )
-    if enrollment is None:
-        abort(404)
-    return enrollment
-
-
-def checked_form(form_class=ActionForm):
-    form = form_class()
-    if not form.validate_on_submit():
-        abort(400)
-    return form
 
 
 # ---- groups ---------------------------------------------------------------------------------
@@ -93,6 +72,21 @@ def index():
     return render_template("teach/index.html", workshops=workshops, sizes=sizes, open_help=open_help, pager=pager)
 
 
+@bp.route("/account")
+def account():
+    """Her own account: who she is here, the language of her pages, and how Askel speaks to her."""
+    return render_template("teach/account.html", form=ActionForm())
+
+
+@bp.route("/account/address", methods=["POST"])
+def account_address():
+    """She (or he) chooses how the texts speak to her: on the account, so on every device. Arabic staff
+    pages then read the masculine overlay as a father's lessons do (workshop.i18n.AddressedDomain)."""
+    checked_form()
+    addressing.save(current_user.record, request.form.get("address"), then=i18n.forget_address)
+    return redirect(url_for("teach.account") + "#address", code=303)
+
+
 @bp.route("/groups/new", methods=["GET", "POST"])
 def group_new():
     form = GroupForm()
@@ -110,13 +104,9 @@ def group_new():
             workshop.instructors.append(current_user.record)
         db.session.add(workshop)
         db.session.flush()
-        once.record(url_for("teach.learners", workshop_id=workshop.id))
-        try:
-            db.session.commit()
-        except IntegrityError as error:
-            return once.lost_race(error)
-        flash(_("The group is ready. Now add the learners."), "ok")
-        return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
+        attendance.sync_meetings(workshop)  # its weekly meetings, from its weekday and dates
+        return once.commit(url_for("teach.learners", workshop_id=workshop.id),
+                           _("The group is ready. Now add the learners."))
     return render_template("teach/group_form.html", form=form, workshop=None), 422 if form.errors else 200
 
 
@@ -136,6 +126,8 @@ def group_edit(workshop_id: int):
     form = GroupForm(obj=workshop)
     if form.validate_on_submit():
         _fill_workshop(workshop, form)
+        db.session.flush()
+        attendance.sync_meetings(workshop)  # a new weekday or dates: the meetings follow, edits stay
         db.session.commit()
         flash(_("Saved."), "ok")
         return redirect(url_for("teach.group", workshop_id=workshop.id), code=303)
@@ -247,6 +239,14 @@ def learner_rename(workshop_id: int, learner_id: int):
     return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
 
 
+def _delete_account(learner: User) -> None:
+    """Her account and everything kept about her (not committed): each practice service first deletes what
+    it keeps, her photos too, which no cascade of the database reaches."""
+    for sim in current_app.extensions["askel_sims"].values():
+        sim.delete(learner)
+    db.session.delete(learner)
+
+
 @bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/remove", methods=["GET", "POST"])
 def learner_remove(workshop_id: int, learner_id: int):
     """She leaves the group: her progress in it goes; if it was her only group, her account goes too."""
@@ -256,7 +256,7 @@ def learner_remove(workshop_id: int, learner_id: int):
     if request.method == "POST":
         checked_form()
         if len(learner.enrollments) <= 1:
-            db.session.delete(learner)
+            _delete_account(learner)
         else:
             db.session.delete(enrollment)
         db.session.commit()
@@ -277,12 +277,34 @@ def learner(workshop_id: int, learner_id: int):
 
 
 def _learner_page(workshop, enrollment, note_form, status=200):
+    """Her lessons page. The instructors' notes about her are counselling data: shown (and each showing
+    logged) only while her consent is in force; without it, how many are kept hidden, and no form."""
+    consent = consent_in_force(enrollment.learner_id)
+    notes, hidden = [], 0
+    if consent is not None:
+        notes = db.session.scalars(
+            db.select(InstructorNote).where(InstructorNote.enrollment_id == enrollment.id)
+            .options(selectinload(InstructorNote.author))
+            .order_by(InstructorNote.created_at.desc(), InstructorNote.id.desc())
+        ).all()
+        if notes:
+            log_view(current_user.id, enrollment.learner_id, workshop.id, "notes")
+            db.session.commit()
+    else:
+        hidden = db.session.scalar(
+            db.select(db.func.count(InstructorNote.id)).where(InstructorNote.enrollment_id == enrollment.id))
     devices = db.session.scalar(
         db.select(db.func.count(DeviceSession.id)).join(User, User.id == DeviceSession.user_id)
         .where(DeviceSession.user_id == enrollment.learner_id, DeviceSession.version == User.session_version)
     )
+    today = clock.today()
+    came = [meeting for _id, meeting in attendance.attended_meetings([enrollment.id]) if meeting.day <= today]
+    held = attendance.held_meetings([workshop.id], today).get(workshop.id, 0)
     return render_template("teach/learner.html", workshop=workshop, enrollment=enrollment, learner=enrollment.learner,
-                           history=hist.history(enrollment), note_form=note_form, devices=devices), status
+                           history=hist.history(enrollment), note_form=note_form, devices=devices,
+                           consent=consent, notes=notes, hidden_notes=hidden,
+                           came=came, held=held, kind=attendance.kind_of(len(came)),
+                           threshold=attendance.PARTICIPANT_MEETINGS), status
 
 
 @bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/address", methods=["POST"])
@@ -291,13 +313,7 @@ def learner_address(workshop_id: int, learner_id: int):
     workshop = workshop_or_404(workshop_id)
     enrollment = enrollment_or_404(workshop, learner_id)
     checked_form()
-    choice = request.form.get("address")
-    if choice not in addressing.CHOICES:
-        flash(_("Please choose one of the two."), "error")
-    else:
-        enrollment.learner.address = choice
-        db.session.commit()
-        flash(_("Saved."), "ok")
+    addressing.save(enrollment.learner, request.form.get("address"))
     return redirect(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id) + "#address", code=303)
 
 
@@ -315,8 +331,14 @@ def learner_sign_out(workshop_id: int, learner_id: int):
 
 @bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/notes", methods=["POST"])
 def note_add(workshop_id: int, learner_id: int):
+    """A note about her: counselling data, so only while her consent is in force (the form is not shown
+    without it; a page left open while she withdrew it is refused, and nothing is kept)."""
     workshop = workshop_or_404(workshop_id)
     enrollment = enrollment_or_404(workshop, learner_id)
+    if consent_in_force(learner_id) is None:
+        flash(_("First record her consent. Nothing about counselling is kept before it."), "error")
+        return redirect(url_for("teach.counsel.learner", workshop_id=workshop.id, learner_id=learner_id)
+                        + "#consent", code=303)
     form = NoteForm()
     if not form.validate_on_submit():
         return _learner_page(workshop, enrollment, form, status=422)
@@ -324,13 +346,8 @@ def note_add(workshop_id: int, learner_id: int):
     if (first := once.replay()) is not None:  # sent twice: one note
         return first
     db.session.add(InstructorNote(enrollment_id=enrollment.id, author_id=current_user.id, text=form.text.data.strip()))
-    once.record(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id) + "#notes")
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        return once.lost_race(error)
-    flash(_("Note saved."), "ok")
-    return redirect(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id) + "#notes", code=303)
+    return once.commit(url_for("teach.learner", workshop_id=workshop.id, learner_id=learner_id) + "#notes",
+                       _("Note saved."))
 
 
 @bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/data.json")
@@ -339,10 +356,37 @@ def learner_export(workshop_id: int, learner_id: int):
     workshop = workshop_or_404(workshop_id)
     enrollment = enrollment_or_404(workshop, learner_id)
     body = json.dumps(hist.learner_data(enrollment.learner), ensure_ascii=False, indent=2)
+    log_view(current_user.id, learner_id, workshop.id, "export")  # the file holds her counselling notes
+    db.session.commit()
     response = make_response(body)
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = f'attachment; filename="askel-learner-{learner_id}.json"'
     return response
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/photos")
+def learner_photos(workshop_id: int, learner_id: int):
+    """The photos she sent in the practices (a document she photographed), each service's from the registry."""
+    workshop = workshop_or_404(workshop_id)
+    enrollment = enrollment_or_404(workshop, learner_id)
+    sent = [(name, photo) for name, sim in sorted(current_app.extensions["askel_sims"].items())
+            for photo in sim.photos(learner_id)]
+    response = make_response(render_template("teach/photos.html", workshop=workshop, learner=enrollment.learner,
+                                             photos=sent))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/photos/<sim>/<name>")
+def learner_photo(workshop_id: int, learner_id: int, sim: str, name: str):
+    """One of her photos: only through a group this instructor may see, never by name alone."""
+    workshop = workshop_or_404(workshop_id)
+    enrollment_or_404(workshop, learner_id)
+    service = current_app.extensions["askel_sims"].get(sim)
+    reply = service.photo_response(learner_id, name) if service is not None else None
+    if reply is None:
+        abort(404)
+    return reply
 
 
 @bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/delete", methods=["GET", "POST"])
@@ -354,17 +398,15 @@ def learner_delete(workshop_id: int, learner_id: int):
     if request.method == "POST":
         checked_form()
         name = learner.display_name
-        for sim in current_app.extensions["askel_sims"].values():  # each service deletes what it keeps
-            sim.delete(learner)
-        db.session.delete(learner)
+        _delete_account(learner)
         db.session.commit()
         privacy.wipe_deleted_text()  # no trace of her text stays in the database files
         flash(_("%(name)s and all her data were deleted.", name=name), "ok")
         return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
     return render_template("teach/confirm.html", workshop=workshop, learner=learner, form=ActionForm(),
                            title=_("Delete %(name)s and all her data?", name=learner.display_name),
-                           text=_("Her account, progress, answers, help requests and notes are deleted. "
-                                  "This cannot be undone. You can first download her data."),
+                           text=_("Her account, progress, answers, help requests, notes, counselling sessions "
+                                  "and plans are deleted. This cannot be undone. Her data can be downloaded first."),
                            button=_("Delete for good"), danger=True,
                            download=url_for("teach.learner_export", workshop_id=workshop.id, learner_id=learner.id))
 
@@ -425,7 +467,7 @@ def group(workshop_id: int):
     workshop = workshop_or_404(workshop_id)
     if not is_htmx():
         return page_or_fragment("teach/group.html", "teach/_live.html", view=live.build(workshop), workshop=workshop,
-                                form=ActionForm())
+                                form=ActionForm(), counselling=counselling.status_of_group(workshop))
     # The live refresh, every 5 s: the browser revalidates with If-None-Match, and while nothing the
     # view shows has changed the answer is an empty 304, for one query of aggregates.
     etag = live.fingerprint(workshop)
@@ -434,7 +476,8 @@ def group(workshop_id: int):
         response = make_response("", 304)
     else:
         response = page_or_fragment("teach/group.html", "teach/_live.html", view=live.build(workshop),
-                                    workshop=workshop, form=ActionForm())
+                                    workshop=workshop, form=ActionForm(),
+                                    counselling=counselling.status_of_group(workshop))
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("HX-Request")

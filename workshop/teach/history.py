@@ -1,7 +1,7 @@
 """A learner's history in a group, her data as a file, the class as CSV, and sign-in cards."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import segno
@@ -10,8 +10,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from .. import clock, i18n
+from .. import attendance, clock, i18n
 from ..auth.tablet_models import PicturePassword
+from ..counsel.models import Consent, CounselSession, Plan, View
 from ..csvsafe import csv_text
 from ..extensions import db
 from ..models import (
@@ -50,7 +51,6 @@ class History:
     minutes: int
     last_seen: datetime | None
     events: int
-    notes: list[InstructorNote] = field(default_factory=list)
 
 
 def month_of(when: datetime) -> date:
@@ -99,13 +99,9 @@ def history(enrollment: Enrollment) -> History:
     for start, minutes in minutes_by_month(times).items():
         months.setdefault(start, Month(start)).minutes = minutes
     last_seen = max([t for t in (enrollment.learner.last_seen_at, times[-1] if times else None) if t], default=None)
-    notes = list(db.session.scalars(
-        db.select(InstructorNote).where(InstructorNote.enrollment_id == enrollment.id)
-        .order_by(InstructorNote.created_at.desc(), InstructorNote.id.desc())
-    ))
     return History(
         progress=progress, tasks=list(tasks.values()), months=[months[k] for k in sorted(months)],
-        minutes=sum(m.minutes for m in months.values()), last_seen=last_seen, events=len(events), notes=notes,
+        minutes=sum(m.minutes for m in months.values()), last_seen=last_seen, events=len(events),
     )
 
 
@@ -130,6 +126,8 @@ def learner_data(user: User) -> dict:
     devices = db.session.scalars(
         db.select(DeviceSession).where(DeviceSession.user_id == user.id).order_by(DeviceSession.created_at)
     ).all()
+    counselling = counselling_data(user, enrollment_ids)
+    groups = {e.id: e.workshop.name for e in user.enrollments}
     # each practice service supplies its own part, found through the sims registry (workshop/sims)
     practice = {name: sim.export(user) for name, sim in sorted(current_app.extensions["askel_sims"].items())}
     return {
@@ -160,13 +158,46 @@ def learner_data(user: User) -> dict:
             for h in helps
         ],
         "instructor_notes": [{"text": n.text, "at": _iso(n.created_at)} for n in notes],
+        # the group meetings her instructor marked her present at
+        "meetings_attended": [
+            {"group": groups[enrollment_id], "date": meeting.day.isoformat(), "cancelled": meeting.cancelled}
+            for enrollment_id, meeting in attendance.attended_meetings(enrollment_ids, cancelled_too=True)
+        ],
         # the pictures themselves are stored only as a salted hash: whether she has them, and since when
         "picture_password": {"set": pictures is not None, "set_at": _iso(pictures.set_at) if pictures else None},
         # the browsers and phones signed in as her (the token itself is stored only as a keyed digest)
         "signed_in_devices": [
             {"kind": d.kind, "since": _iso(d.created_at), "last_seen_at": _iso(d.last_seen_at)} for d in devices
         ],
+        "counselling": counselling,
         "practice": practice,
+    }
+
+
+def counselling_data(user: User, enrollment_ids: list[int]) -> dict:
+    """Her consent, counselling sessions (with their private notes), plans, and who read them."""
+    consents = db.session.scalars(
+        db.select(Consent).where(Consent.learner_id == user.id).order_by(Consent.given_at, Consent.id)).all()
+    sessions = db.session.scalars(
+        db.select(CounselSession).where(CounselSession.enrollment_id.in_(enrollment_ids))
+        .order_by(CounselSession.held_on, CounselSession.id)).all()
+    plans = db.session.scalars(
+        db.select(Plan).where(Plan.enrollment_id.in_(enrollment_ids)).order_by(Plan.created_at, Plan.id)).all()
+    views = db.session.scalars(
+        db.select(View).where(View.learner_id == user.id).order_by(View.viewed_at, View.id)).all()
+    group = {e.id: e.workshop.name for e in user.enrollments}
+    return {
+        "consents": [{"given_at": _iso(c.given_at), "recorded_by": c.recorded_by.display_name if c.recorded_by else None,
+                      "withdrawn_at": _iso(c.withdrawn_at)} for c in consents],
+        "sessions": [{"group": group.get(s.enrollment_id), "held_on": s.held_on.isoformat(), "kind": s.kind,
+                      "topics": [t.key for t in s.topics], "note": s.note,
+                      "by": s.author.display_name if s.author else None} for s in sessions],
+        "plans": [{"group": group.get(p.enrollment_id), "goal": p.goal, "direction": p.direction, "field": p.field,
+                   "next_step": p.next_step, "check_on": p.check_on.isoformat(), "result": p.result,
+                   "result_note": p.result_note, "checked_on": p.checked_on.isoformat() if p.checked_on else None}
+                  for p in plans],
+        "read_by": [{"at": _iso(v.viewed_at), "by": v.viewer.display_name if v.viewer else None, "what": v.what}
+                    for v in views],
     }
 
 

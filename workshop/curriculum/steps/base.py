@@ -84,6 +84,25 @@ class Step:
     def spoken(self) -> LessonText:
         return LessonText(f"{self.context}/{self.spoken_field}", getattr(self, self.spoken_field))
 
+    def voiced(self) -> list[LessonText]:
+        """The texts "Listen" plays through on this step, in order: by default the one text it
+        reads; a question adds each answer she can choose."""
+        return [self.spoken()]
+
+    # Texts of `texts()` no narrator records: the picture's description is never shown, only read
+    # by a screen reader (in its own voice, which a recording cannot replace).
+    unrecorded_fields: ClassVar[tuple[str, ...]] = ("alt",)
+
+    def narrated(self) -> list[LessonText]:
+        """Every text of this step a learner reads and a narrator records: the play-through's texts
+        (`voiced`) first, then the others in the order `texts()` declares them (a wrong answer's
+        feedback, a spot's label). Derived from `texts()`, so a new field of a step type is
+        recorded too unless its type lists it in `unrecorded_fields`."""
+        first = self.voiced()
+        seen = {text.context for text in first}
+        return first + [LessonText(context, english) for context, english, _note in self.texts()
+                        if context not in seen and english and context.rsplit("/", 1)[-1] not in self.unrecorded_fields]
+
     def tasks(self) -> Iterator[str]:
         """The practice task checks this step names (validated when the catalogue loads)."""
         return iter(())

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar, Iterator
 
-from .base import Reader, Text, read_answers, step_type
+from .base import LessonText, Reader, Text, read_answers, step_type
 from .question import Question
 
 
@@ -42,3 +42,7 @@ class Choose(Question):
             if o.feedback:
                 yield f"{o.context}/feedback", o.feedback, "Shown when she picks this wrong answer: kind, says why and what is right."
         yield from super().texts()
+
+    def voiced(self) -> list[LessonText]:
+        """The question, then each answer: a learner who cannot read hears every button she can press."""
+        return [self.spoken(), *(LessonText(f"{o.context}/text", o.text) for o in self.options)]

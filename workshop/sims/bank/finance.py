@@ -17,6 +17,8 @@ from stdnum.iso7064 import mod_97_10
 
 from ... import clock, formats
 
+from ..banking_days import bank_holidays, easter_sunday, is_banking_day, next_banking_day  # noqa: F401 (used here and by the bank's views)
+
 WEIGHTS = (7, 3, 1)
 MAX_EUROS = 999_999  # six digits in the barcode
 BARCODE_LENGTH = 54
@@ -248,45 +250,6 @@ def parse_barcode(raw: str) -> Barcode:
             raise FinanceError("barcode_date") from None
     return Barcode(version, account, amount, reference, due)
 
-
-
-# --- Banking days ---------------------------------------------------------------------------------
-# A payment dated on a Saturday, Sunday or a bank holiday is paid on the next banking day, and
-# paid then it counts as on time. Finnish banks are closed on these days (OP's list of closed days:
-# New Year's Day, Epiphany, Good Friday, Easter Monday, May Day, Ascension Day, Midsummer Eve,
-# Independence Day, Christmas Eve, Christmas Day, Boxing Day).
-
-def easter_sunday(year: int) -> date:
-    """The Gregorian Easter Sunday (the anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month, day = divmod(h + l_ - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def bank_holidays(year: int) -> set[date]:
-    easter = easter_sunday(year)
-    midsummer_eve = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
-    return {date(year, 1, 1), date(year, 1, 6), easter - timedelta(days=2), easter + timedelta(days=1),
-            date(year, 5, 1), easter + timedelta(days=39), midsummer_eve, date(year, 12, 6),
-            date(year, 12, 24), date(year, 12, 25), date(year, 12, 26)}
-
-
-def is_banking_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays(day.year)
-
-
-def next_banking_day(day: date) -> date:
-    """This day if the bank works on it, else the next day it does."""
-    while not is_banking_day(day):
-        day += timedelta(days=1)
-    return day
 
 
 # --- Verification of payee (maksunsaajan tarkistus) -----------------------------------------------

@@ -30,26 +30,28 @@ def _to(message: MailMessage, address: str) -> bool:
     return address.lower() in {a.lower() for a in mb.split_addresses(message.to_addr)}
 
 
+def _opened(learner, key: str, deleted_hint: str, unopened_hint: str) -> Result:
+    """Done when she opened the seeded message `key`; deleted, how to bring it back; else where to find it."""
+    message = _seeded(mb.all_messages(learner), key)
+    if message is not None and message.read:
+        return Result(True)
+    if message is not None and message.folder == "deleted":
+        return Result(False, deleted_hint)
+    return Result(False, unopened_hint)
+
+
 @sandbox_check("mail.read_teacher_message", MailBox)
 def read_teacher_message(learner, _box: MailBox) -> Result:
-    messages = mb.all_messages(learner)
-    teacher = _seeded(messages, "teacher")
-    if teacher is not None and teacher.read:
-        return Result(True)
-    if teacher is not None and teacher.folder == "deleted":
-        return Result(False, _("The teacher's message is in Poistetut. Open Poistetut, open the message and press Palauta."))
-    return Result(False, _("Open Saapuneet and tap the message from Liisa Virtanen, the teacher. Then come back."))
+    return _opened(learner, "teacher",
+                   _("The teacher's message is in Poistetut. Open Poistetut, open the message and press Palauta."),
+                   _("Open Saapuneet and tap the message from Liisa Virtanen, the teacher. Then come back."))
 
 
 @sandbox_check("mail.read_office_message", MailBox)
 def read_office_message(learner, _box: MailBox) -> Result:
-    messages = mb.all_messages(learner)
-    office = _seeded(messages, "office")
-    if office is not None and office.read:
-        return Result(True)
-    if office is not None and office.folder == "deleted":
-        return Result(False, _("The message is in Poistetut. Open Poistetut, open the message and press Palauta."))
-    return Result(False, _("Open Saapuneet and tap the message from Varhaiskasvatuksen asiakaspalvelu. Then come back."))
+    return _opened(learner, "office",
+                   _("The message is in Poistetut. Open Poistetut, open the message and press Palauta."),
+                   _("Open Saapuneet and tap the message from Varhaiskasvatuksen asiakaspalvelu. Then come back."))
 
 
 @sandbox_check("mail.moved_from_junk", MailBox)

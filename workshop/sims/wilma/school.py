@@ -1,7 +1,6 @@
 """The family's school, read from lessons/wilma/scenarios/school.toml, and her sandbox seeded from it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -9,7 +8,7 @@ from flask import current_app
 from markupsafe import Markup, escape
 
 from ... import formats
-from ...curriculum.scenarios import Scenario, load_scenario
+from ...curriculum.scenarios import Scenario, Text, load_scenario
 from ...extensions import db
 from ...models import utcnow
 from ..contract import owned, sandbox
@@ -40,14 +39,6 @@ def _find(data: Any, parts: list[str]) -> Any:
         if data is None:
             raise KeyError("/".join(parts))
     return data
-
-
-@dataclass
-class Text:
-    """A text the school writes: the Finnish original and its meaning in her language."""
-
-    fi: str
-    mine: str
 
 
 class School:

@@ -156,13 +156,8 @@ def reply(thread_id: int):
                                         sent_at=now, deliver_at=now, read_at=now))
     thread.updated_at = now
     schedule_reply(thread, School())
-    once.record(url_for("wilma.thread", thread_id=thread.id) + "#answer")
-    try:
-        db.session.commit()
-    except IntegrityError as error:
-        return once.lost_race(error)
-    flash(_("Your message was sent. The answer comes here."), "info")
-    return redirect(url_for("wilma.thread", thread_id=thread.id) + "#answer", code=303)
+    return once.commit(url_for("wilma.thread", thread_id=thread.id) + "#answer",
+                       _("Your message was sent. The answer comes here."), "info")
 
 
 @bp.route("/messages/new", methods=["GET", "POST"])
@@ -198,13 +193,8 @@ def new_message():
             db.session.add(thread)
             schedule_reply(thread, school)
             db.session.flush()  # the new thread's id, for where the answer leads
-            once.record(url_for("wilma.thread", thread_id=thread.id) + "#answer")
-            try:
-                db.session.commit()
-            except IntegrityError as error:
-                return once.lost_race(error)
-            flash(_("Your message was sent. The answer comes here."), "info")
-            return redirect(url_for("wilma.thread", thread_id=thread.id) + "#answer", code=303)
+            return once.commit(url_for("wilma.thread", thread_id=thread.id) + "#answer",
+                               _("Your message was sent. The answer comes here."), "info")
     return page("wilma/new_message.html", "messages", school=school, values=values, errors=errors), (
         422 if errors else 200)
 
@@ -355,13 +345,8 @@ def new_application():
             db.session.add(WilmaApplication(learner_id=current_user.id, child=values["child"], starts_on=starts,
                                             ends_on=ends, reason=values["reason"], created_at=now,
                                             decide_at=now + reply_delay()))
-            once.record(url_for("wilma.applications"))
-            try:
-                db.session.commit()
-            except IntegrityError as error:
-                return once.lost_race(error)
-            flash(_("Your request was sent. The principal decides it soon."), "info")
-            return redirect(url_for("wilma.applications"), code=303)
+            return once.commit(url_for("wilma.applications"),
+                               _("Your request was sent. The principal decides it soon."), "info")
     return page("wilma/new_application.html", "applications", school=school, values=values, errors=errors,
                 first=first), (422 if errors else 200)
 

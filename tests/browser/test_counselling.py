@@ -1,0 +1,171 @@
+"""Counselling on a 1024×768 tablet with JavaScript on and off (consent, a session, the plan, the
+follow-up); axe on every new page in four languages; her own plan on a 360-px phone in Arabic
+(issue 18, items 2, 3, 5)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, sign_in, staff_page
+from tests.browser.test_bidi import AUDIT as BIDI_AUDIT
+from tests.counsel.helpers import counselled, enrollment_of
+from workshop import clock
+from workshop.counsel import rules
+from workshop.counsel.models import CounselSession, Plan, Topic
+from workshop.extensions import db
+from workshop.models import InstructorNote, Role, User
+
+pytestmark = pytest.mark.browser
+TABLET_LANDSCAPE = {"viewport": {"width": 1024, "height": 768}, "is_mobile": True, "has_touch": True}
+
+
+def _set_locale(app, username_or_id, locale):
+    with app.app_context():
+        user = (db.session.get(User, username_or_id) if isinstance(username_or_id, int)
+                else db.session.scalar(db.select(User).where(User.username == username_or_id)))
+        user.locale = locale
+        db.session.commit()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_weeks_counselling_on_a_tablet(app, factory, live_server, browser, javascript):
+    staff = factory.staff("deeqa")
+    _set_locale(app, staff, "en")
+    wid = factory.workshop("so", name="Tuesday group", instructor=staff)
+    uid, _code, _token = factory.learner(wid, name="Hodan")
+    context, page = staff_page(browser, live_server, "deeqa", "/teach/", java_script_enabled=javascript,
+                               **TABLET_LANDSCAPE)
+    hub = f"{live_server}/teach/groups/{wid}/learners/{uid}/counselling"
+    page.goto(f"{live_server}/teach/groups/{wid}")
+    assert "1 participant has no plan yet: Hodan." in page.inner_text("main")
+    page.click("text=1 participant has no plan yet")
+    page.click("main a:has-text('Hodan')")
+    expect(page).to_have_url(hub)
+    # consent first: without the box ticked nothing is recorded
+    page.click("button:has-text('Record her consent')")
+    page.locator(".error", has_text="only when she has agreed").wait_for()
+    page.check("input[name=agreed]")
+    page.click("button:has-text('Record her consent')")
+    page.locator("text=She agreed on").wait_for()
+    # a session: personal counselling about housing, with a note
+    page.click("text=New session")
+    page.click("label:has-text('Personal counselling')")
+    page.click("label:has-text('Housing')")
+    page.fill("textarea[name=note]", "Asunto on liian pieni; hakemus vuokra-asuntoon.")
+    page.click("button:has-text('Save the session')")
+    page.locator(".note-text", has_text="Asunto on liian pieni").wait_for()
+    # the plan, in her own words
+    page.click("text=Write the plan")
+    page.fill("textarea[name=goal]", "Haluan oppia suomea ja mennä töihin.")
+    page.click("label:has-text('Finnish language training')")
+    page.fill("textarea[name=next_step]", "Sign up for the Finnish course at Stadin AO in January.")
+    page.click("button:has-text('Save the plan')")
+    page.locator("#plan", has_text="Haluan oppia suomea").wait_for()
+    # the follow-up
+    page.click("text=Record the follow-up")
+    page.click("label:has-text('In progress')")
+    page.click("button:has-text('Save the follow-up')")
+    page.locator("#plan", has_text="In progress").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    for button in page.locator("main .button").all():
+        box = button.bounding_box()
+        assert box is None or box["height"] >= 44, button.inner_text()  # a finger's target
+    with app.app_context():
+        session = db.session.scalar(db.select(CounselSession))
+        assert session.kind == "personal" and [t.key for t in session.topics] == ["housing"]
+        plan = db.session.scalar(db.select(Plan))
+        assert (plan.direction, plan.result, plan.check_on) == ("finnish_course", "in_progress",
+                                                                 max(clock.today(), plan.check_on))
+    page.goto(f"{live_server}/teach/groups/{wid}")
+    assert "no plan yet" not in page.inner_text("main")
+    context.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "so", "ar", "fi"])
+def test_no_serious_violations_on_the_counselling_pages(app, factory, live_server, browser, axe, locale):
+    staff = factory.staff("deeqa")
+    _set_locale(app, staff, locale)
+    wid = factory.workshop("ar" if locale == "ar" else "so", name="Tuesday group", instructor=staff)
+    uid, code, _token = factory.learner(wid, name="Hodan", locale=locale)
+    waiting, _c, _t = factory.learner(wid, name="Sahra")
+    with app.app_context():
+        counselled(uid, wid, staff, check_on=clock.today() - timedelta(days=3))
+        session_id = db.session.scalar(db.select(CounselSession.id))
+        # a note on each lessons page: Hodan's shown (she agreed), Sahra's kept hidden (she was not asked)
+        for person in (uid, waiting):
+            db.session.add(InstructorNote(enrollment_id=enrollment_of(person, wid).id, author_id=staff,
+                                          text="Reads well; needs help with the mouse."))
+        db.session.commit()
+    factory.staff("mirja", role=Role.COORDINATOR)
+    _set_locale(app, "mirja", locale)
+    context, page = staff_page(browser, live_server, "deeqa", "/teach/", bypass_csp=True, **TABLET_LANDSCAPE)
+    found = {}
+    base = f"{live_server}/teach/groups/{wid}"
+    her = f"{base}/learners/{uid}"
+    for name, url in [("class view", base), ("overview", f"{base}/counselling"), ("hub", f"{her}/counselling"),
+                      ("consent", f"{base}/learners/{waiting}/counselling"), ("new session", f"{her}/sessions/new"),
+                      ("session", f"{her}/sessions/{session_id}"), ("plan", f"{her}/plan"),
+                      ("follow-up", f"{her}/plan/follow-up"), ("withdraw", f"{her}/consent/withdraw"),
+                      ("delete session", f"{her}/sessions/{session_id}/delete"),
+                      ("lessons page, notes", her), ("lessons page, notes hidden", f"{base}/learners/{waiting}")]:
+        page.goto(url)
+        found[name] = axe(page)
+    page.goto(f"{her}/sessions/new")
+    page.fill("input[name=held_on]", (clock.today() + timedelta(days=5)).isoformat())  # in the future
+    page.click("main form button[type=submit]")
+    page.locator(".error").first.wait_for()
+    found["session with errors"] = axe(page)
+    page.goto(f"{base}/learners/{waiting}/counselling")
+    page.click("main form button[type=submit]")  # the box not ticked
+    page.locator(".error").first.wait_for()
+    found["consent with error"] = axe(page)
+    context.close()
+    with app.app_context():  # a topic of the coordinator's own, in Arabic and Finnish only
+        own = Topic(key="own-kela", label_ar="مساعدات كيلا", label_fi="Kelan tuet", position=500)
+        db.session.add(own)
+        db.session.commit()
+        own_id = own.id
+    context, page = staff_page(browser, live_server, "mirja", "/admin/", bypass_csp=True)
+    for name, url in [("log", "/admin/counselling/log"), ("topics", "/admin/counselling/topics"),
+                      ("own topic", f"/admin/counselling/topics/{own_id}")]:
+        page.goto(f"{live_server}{url}")
+        found[name] = axe(page)
+    page.goto(f"{live_server}/admin/counselling/topics")
+    page.click("main form[action$='/topics'] button[type=submit]")  # no label in any language
+    page.locator(".error").first.wait_for()
+    found["topics with error"] = axe(page)
+    context.close()
+    context = browser.new_context(**PHONE, bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, live_server, code)
+    for name, url in [("my progress", "/my-progress"), ("my plan", "/my-plan")]:
+        page.goto(f"{live_server}{url}")
+        found[name] = axe(page)
+    context.close()
+    assert not {k: v for k, v in found.items() if v}, found
+
+
+def test_her_plan_on_a_phone_in_arabic(app, factory, live_server, browser):
+    staff = factory.staff("deeqa")
+    wid = factory.workshop("ar", name="مجموعة الثلاثاء", instructor=staff)
+    uid, code, _token = factory.learner(wid, name="Mariam", locale="ar")
+    with app.app_context():
+        counselled(uid, wid, staff, direction="vocational", check_on=date(2027, 1, 15))
+        plan = db.session.scalar(db.select(Plan))
+        plan.goal, plan.field = "أريد أن أعمل في رعاية الأطفال.", "lähihoitaja"
+        db.session.commit()
+    context = browser.new_context(**PHONE, bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, live_server, code)
+    page.goto(f"{live_server}/my-progress")
+    page.click("a[href='/my-plan']")
+    assert page.get_attribute("html", "dir") == "rtl"
+    text = page.inner_text("main")
+    assert "خطتي" in text and "أريد أن أعمل في رعاية الأطفال." in text and "lähihoitaja" in text
+    assert "Kela" not in text  # the instructor's private note is not hers to read here
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # the date to talk again, "15 يناير 2027", reads right to left: forced left to right it read "2027 يناير 15"
+    assert page.evaluate(BIDI_AUDIT) == []
+    context.close()
