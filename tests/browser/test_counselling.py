@@ -3,7 +3,7 @@ follow-up); axe on every new page in four languages; her own plan on a 360-px ph
 (issue 18, items 2, 3, 5)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -168,4 +168,61 @@ def test_her_plan_on_a_phone_in_arabic(app, factory, live_server, browser):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # the date to talk again, "15 يناير 2027", reads right to left: forced left to right it read "2027 يناير 15"
     assert page.evaluate(BIDI_AUDIT) == []
+    context.close()
+
+
+# Runs in the page: for each element matched whose text starts with a Latin letter, whether the full stop that ends
+# one of its lines stands after that line's last word (to its right), as it does in a left-to-right text.
+STOPS_IN_PLACE = r"""
+(selector) => [...document.querySelectorAll(selector)].filter(el => /^[A-Za-z]/.test(el.textContent.trim())).map(el => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const wrong = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    for (const m of n.data.matchAll(/[A-Za-z0-9)]\.(?=\n|$)/g)) {
+      const box = (i) => { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1); return r.getBoundingClientRect(); };
+      if (box(m.index + 1).left < box(m.index).left) wrong.push(n.data.slice(Math.max(0, m.index - 15), m.index + 2));
+    }
+  }
+  return [el.className || el.tagName, wrong];
+}).filter(([_, wrong]) => wrong.length)
+"""
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_finnish_notes_read_left_to_right_in_the_arabic_interface(app, factory, live_server, browser, javascript):
+    """Rasha's interface is Arabic; what she writes for the city's coordinator is often Finnish. Her note, the
+    plan's goal, its field and a meeting's note keep their full stop after their last word (it was drawn at the
+    left end of the line, ".Asunto on liian pieni"), on the pages and in the boxes she types them in."""
+    from workshop import attendance
+
+    staff = factory.staff("rasha")
+    _set_locale(app, staff, "ar")
+    wid = factory.workshop("ar", name="Vuosaari, torstai", instructor=staff)
+    uid, _code, _token = factory.learner(wid, name="Mariam")
+    with app.app_context():
+        counselled(uid, wid, staff, note="Asunto on liian pieni (2 huonetta).\nHakemus jätetty 12.1.")
+        plan = db.session.scalar(db.select(Plan))
+        plan.field = "lähihoitaja, Stadin AO."
+        meeting = attendance.Meeting(workshop_id=wid, day=clock.today(), starts_at=time(17, 30),
+                                     note="Tila vaihtuu: huone 204.", edited=True)
+        db.session.add(meeting)
+        db.session.commit()
+        meeting_id = meeting.id
+    context, page = staff_page(browser, live_server, "rasha", "/teach/", java_script_enabled=javascript,
+                               **TABLET_LANDSCAPE)
+    base = f"{live_server}/teach/groups/{wid}"
+    page.goto(f"{base}/learners/{uid}/counselling")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.evaluate(STOPS_IN_PLACE, "#plan dd, #plan dd bdi, #sessions .note-text") == []
+    page.goto(f"{base}/meetings/{meeting_id}")
+    assert page.evaluate(STOPS_IN_PLACE, "main p") == []
+    page.goto(f"{base}/meetings")
+    assert page.evaluate(STOPS_IN_PLACE, "main td bdi") == []
+    # as she types: the box takes the direction of what is in it
+    with app.app_context():
+        session_id = db.session.scalar(db.select(CounselSession.id))
+    page.goto(f"{base}/learners/{uid}/sessions/{session_id}")
+    assert page.evaluate("() => getComputedStyle(document.querySelector('textarea[name=note]')).unicodeBidi") == "plaintext"
+    page.goto(f"{base}/learners/{uid}/plan")
+    assert page.get_attribute("input[name=field]", "dir") == "auto"
     context.close()
