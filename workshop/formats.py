@@ -206,6 +206,7 @@ def init_app(app) -> None:
     """Every helper as a Jinja filter and a global, so templates never format a value themselves."""
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals.update(FILTERS)
+    app.jinja_env.globals["comma"] = comma  # between the items of a list written out in a template
 
 
 # ---- Finnish inside Arabic -------------------------------------------------------------------------

@@ -226,3 +226,31 @@ def test_finnish_notes_read_left_to_right_in_the_arabic_interface(app, factory, 
     page.goto(f"{base}/learners/{uid}/plan")
     assert page.get_attribute("input[name=field]", "dir") == "auto"
     context.close()
+
+
+def test_lists_in_arabic_use_the_arabic_comma(app, factory, live_server, browser):
+    """A session's topics, and the languages a coordinator's own topic is still missing, are written with the
+    Arabic comma (،) in the Arabic interface: they were joined with a Latin ", "."""
+    staff = factory.staff("rasha")
+    _set_locale(app, staff, "ar")
+    wid = factory.workshop("ar", name="Vuosaari, torstai", instructor=staff)
+    uid, _code, _token = factory.learner(wid, name="Mariam")
+    with app.app_context():
+        counselled(uid, wid, staff)  # a session about services and family
+        own = Topic(key="own-kela", label_fi="Kelan tuet", position=500)
+        db.session.add(own)
+        db.session.commit()
+        own_id = own.id
+    factory.staff("huda", role=Role.COORDINATOR)
+    _set_locale(app, "huda", "ar")
+    context, page = staff_page(browser, live_server, "rasha", "/teach/", java_script_enabled=False, **TABLET_LANDSCAPE)
+    page.goto(f"{live_server}/teach/groups/{wid}/learners/{uid}/counselling")
+    line = page.locator("#sessions .note p").first.inner_text()
+    assert "الخدمات، الأسرة" in line.replace("\u2068", "").replace("\u2069", "") and ", " not in line, line
+    context.close()
+    context, page = staff_page(browser, live_server, "huda", "/admin/", java_script_enabled=False)
+    for url in ("/admin/counselling/topics", f"/admin/counselling/topics/{own_id}"):
+        page.goto(f"{live_server}{url}")
+        text = page.inner_text("main")
+        assert "الصومالية، العربية، الإنجليزية" in text and ", " not in text, (url, text)
+    context.close()

@@ -81,6 +81,11 @@ def topic_label(topic: Topic, language: str | None = None) -> str:
         return str(SEEDED_TOPIC_LABELS.get(topic.key, topic.key))
 
 
+def topic_labels(topics) -> list[str]:
+    """Each topic's label in the reader's language, for a list written with her comma (the `listing` filter)."""
+    return [topic_label(topic) for topic in topics]
+
+
 def topic_missing(topic: Topic) -> list[str]:
     """The languages a topic of her own has no label in yet (none for a seeded topic)."""
     if topic.seeded:
