@@ -121,6 +121,16 @@ def meeting_or_none(workshop_id: int, meeting_id: int) -> Meeting | None:
     return db.session.scalar(db.select(Meeting).where(Meeting.id == meeting_id, Meeting.workshop_id == workshop_id))
 
 
+def clashing(workshop_id: int, day: date, starts_at: time, other_than: int | None = None) -> Meeting | None:
+    """Another meeting of the group, not cancelled, on this day at this time: a second one there would count
+    each person who came to it twice."""
+    query = db.select(Meeting).where(Meeting.workshop_id == workshop_id, Meeting.day == day,
+                                     Meeting.starts_at == starts_at, Meeting.cancelled.is_(False))
+    if other_than is not None:
+        query = query.where(Meeting.id != other_than)
+    return db.session.scalars(query.order_by(Meeting.id).limit(1)).first()
+
+
 def next_meeting(meetings: list[Meeting], today: date) -> Meeting | None:
     """Today's meeting, else the next one, else the last one held."""
     held = [m for m in meetings if not m.cancelled]

@@ -134,3 +134,61 @@ def test_her_meetings_on_a_phone_in_arabic(app, factory, live_server, browser, a
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     assert not axe(page)
     context.close()
+
+
+SUMMARY_IN_VIEW = """() => {
+  const s = document.querySelector('.error-summary');
+  if (!s) return null;
+  const r = s.getBoundingClientRect();
+  return {focused: document.activeElement === s, inView: r.top >= 0 && r.bottom <= innerHeight, text: s.innerText};
+}"""
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_second_meeting_at_the_same_hour_is_refused(app, factory, live_server, browser, javascript):
+    """She adds "the Tuesday meeting" the schedule already made (or moves, or brings back, one onto it): two
+    meetings on one day at one time would count each person who came to both twice, and make a visitor a
+    participant. It is refused with a message naming that meeting, at the top of the form where she sees it (the
+    add form is below the list of meetings), and what she typed stays."""
+    wid, meetings = _group(app, factory)
+    with app.app_context():
+        first, second = (db.session.get(attendance.Meeting, m) for m in meetings[:2])
+        day, hour, other_day = first.day, first.starts_at.strftime("%H:%M"), second.day
+    context, page = staff_page(browser, live_server, "deeqa", "/teach/", java_script_enabled=javascript,
+                               **TABLET_LANDSCAPE)
+    base = f"{live_server}/teach/groups/{wid}/meetings"
+    page.goto(base)
+    page.fill("input[name=day]", day.isoformat())
+    page.fill("input[name=starts_at]", hour)
+    page.fill("input[name=note]", "Trip to the library")
+    page.click("form[action$='/meetings'] button[type=submit]")
+    page.locator(".error-summary").wait_for()
+    seen = page.evaluate(SUMMARY_IN_VIEW)
+    assert seen["focused"] and seen["inView"], seen
+    assert "The group already has a meeting on" in seen["text"] and hour in seen["text"], seen
+    assert page.input_value("input[name=note]") == "Trip to the library"
+    with app.app_context():
+        assert len(attendance.meetings_of(wid)) == len(meetings)
+    # moving the second meeting onto the first: refused, it stays where it was
+    page.goto(f"{base}/{meetings[1]}/edit")
+    page.fill("input[name=day]", day.isoformat())
+    page.fill("input[name=starts_at]", hour)
+    page.click("button[name=action][value=save]")
+    page.locator(".error-summary").wait_for()
+    assert "The group already has a meeting on" in page.inner_text(".error-summary")
+    # the first cancelled, a meeting at its hour may be added; bringing the first back is then refused
+    page.goto(f"{base}/{meetings[0]}/edit")
+    page.click("button[name=action][value=cancel]")
+    page.wait_for_url(f"{base}#meeting-{meetings[0]}")
+    page.fill("input[name=day]", day.isoformat())
+    page.fill("input[name=starts_at]", hour)
+    page.click("form[action$='/meetings'] button[type=submit]")
+    page.locator("text=The meeting was added.").wait_for()
+    page.goto(f"{base}/{meetings[0]}/edit")
+    page.click("button[name=action][value=restore]")
+    page.locator(".error-summary").wait_for()
+    with app.app_context():
+        kept = {m.id: m for m in attendance.meetings_of(wid)}
+        assert kept[meetings[1]].day == other_day and kept[meetings[0]].cancelled
+        assert len([m for m in kept.values() if m.day == day and not m.cancelled]) == 1
+    context.close()

@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from .. import attendance, clock
+from ..formats import isolate, local_date_text
 from ..extensions import db
 from ..models import Enrollment, User
 from ..web import Once, is_htmx
@@ -37,6 +38,22 @@ def _meeting_or_404(workshop, meeting_id: int) -> attendance.Meeting:
     return meeting
 
 
+def _refuse_a_second_meeting(workshop, form: MeetingForm, other_than: int | None = None) -> bool:
+    """True (and the error on the date field) when the group already has a meeting, not cancelled, on the day and
+    at the time the form gives: two there would count each person who came twice."""
+    if attendance.clashing(workshop.id, form.day.data, form.starts_at.data, other_than) is None:
+        return False
+    form.day.errors = [*form.day.errors, _(
+        "The group already has a meeting on %(date)s at %(time)s. Mark who came in that meeting, or choose another "
+        "day or time.", date=local_date_text(form.day.data), time=isolate(form.starts_at.data.strftime("%H:%M")))]
+    return True
+
+
+def _problems(form: MeetingForm) -> dict[str, str]:
+    """Each field's first error, for the summary at the top of the form."""
+    return {name: errors[0] for name, errors in form.errors.items()}
+
+
 def _index_page(workshop, form: MeetingForm, status: int = 200):
     meetings = attendance.meetings_of(workshop.id)
     enrollments = _enrollments(workshop.id)
@@ -47,7 +64,7 @@ def _index_page(workshop, form: MeetingForm, status: int = 200):
         present=attendance.present_counts(workshop.id), upcoming=attendance.next_meeting(meetings, today),
         people=[(e, counts.get(e.id, 0), attendance.kind_of(counts.get(e.id, 0))) for e in enrollments],
         held=sum(1 for m in meetings if not m.cancelled and m.day <= today),
-        threshold=attendance.PARTICIPANT_MEETINGS,
+        threshold=attendance.PARTICIPANT_MEETINGS, problems=_problems(form),
     ), status
 
 
@@ -71,6 +88,8 @@ def add(workshop_id: int):
     once = Once()
     if (first := once.replay()) is not None:  # sent twice: one meeting
         return first
+    if _refuse_a_second_meeting(workshop, form):
+        return _index_page(workshop, form, status=422)
     meeting = attendance.Meeting(workshop_id=workshop.id, day=form.day.data, starts_at=form.starts_at.data,
                                  note=(form.note.data or "").strip() or None, edited=True)
     db.session.add(meeting)
@@ -89,7 +108,8 @@ def edit(workshop_id: int, meeting_id: int):
         action = request.form.get("action", "save")
         if action not in ("save", "cancel", "restore"):
             abort(400)
-        if form.validate_on_submit():
+        stays_cancelled = action == "cancel" or (action == "save" and meeting.cancelled)
+        if form.validate_on_submit() and (stays_cancelled or not _refuse_a_second_meeting(workshop, form, meeting.id)):
             meeting.day, meeting.starts_at = form.day.data, form.starts_at.data
             meeting.note = (form.note.data or "").strip() or None
             if action != "save":
@@ -99,7 +119,8 @@ def edit(workshop_id: int, meeting_id: int):
             flash(_("The meeting was cancelled.") if action == "cancel" else _("Saved."), "ok")
             return redirect(url_for("teach.meetings.index", workshop_id=workshop.id) + f"#meeting-{meeting.id}",
                             code=303)
-    return render_template("teach/meeting_edit.html", workshop=workshop, meeting=meeting, form=form), \
+    return render_template("teach/meeting_edit.html", workshop=workshop, meeting=meeting, form=form,
+                           problems=_problems(form)), \
         422 if form.errors else 200
 
 
