@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, sign_in, staff_page
+from tests.browser.conftest import PHONE, TABLET, sign_in, staff_page
 from tests.browser.test_bidi import AUDIT as BIDI_AUDIT
 from tests.counsel.helpers import counselled, enrollment_of
 from workshop import clock
@@ -254,3 +254,42 @@ def test_lists_in_arabic_use_the_arabic_comma(app, factory, live_server, browser
         text = page.inner_text("main")
         assert "الصومالية، العربية، الإنجليزية" in text and ", " not in text, (url, text)
     context.close()
+
+
+# Runs in the page: each element matched whose box is less than a finger's 44 x 44 px (its text, width and height).
+SMALL = """(selector) => [...document.querySelectorAll(selector)].filter(el => el.offsetParent).map(el => {
+  const r = el.getBoundingClientRect();
+  return [el.innerText.trim().slice(0, 40), Math.round(r.width), Math.round(r.height)];
+}).filter(([_, w, h]) => w < 44 || h < 44)"""
+
+
+@pytest.mark.parametrize("locale", ["so", "ar"])
+def test_every_way_on_from_the_counselling_pages_is_a_finger_wide(app, factory, live_server, browser, locale):
+    """On the workshop tablet the names that open a participant's page (the to-do lists and the table of the
+    counselling overview, her meetings' table), a session's Edit link, the way back above a form and the box she
+    ticks for consent were 22-28 px high: half a fingertip."""
+    staff = factory.staff("deeqa")
+    _set_locale(app, staff, locale)
+    wid = factory.workshop(locale, name="Tuesday group", instructor=staff)
+    uid, _code, _token = factory.learner(wid, name="Hodan")
+    waiting, _c, _t = factory.learner(wid, name="Sahra")
+    factory.learner(wid, name="Ubax")
+    factory.learner(wid, name="Noor")  # a short name is a narrow link
+    with app.app_context():
+        counselled(uid, wid, staff, check_on=clock.today() - timedelta(days=3))  # her follow-up is overdue
+    context, page = staff_page(browser, live_server, "deeqa", "/teach/", java_script_enabled=False, **TABLET)
+    base = f"{live_server}/teach/groups/{wid}"
+    found = {}
+    page.goto(f"{base}/counselling")
+    assert page.locator(".learner-list a").count() == 4  # three without a plan, one overdue
+    found["overview"] = page.evaluate(SMALL, "main .learner-list a, main .grid a")
+    page.goto(f"{base}/learners/{uid}/counselling")
+    found["hub"] = page.evaluate(SMALL, "main a, main button")
+    page.goto(f"{base}/learners/{uid}/sessions/new")
+    found["session form"] = page.evaluate(SMALL, "main a, main button, main label.check")
+    page.goto(f"{base}/learners/{waiting}/counselling")
+    found["consent"] = page.evaluate(SMALL, "main a, main button, main .check > label")
+    page.goto(f"{base}/meetings")
+    found["meetings"] = page.evaluate(SMALL, "main .grid a")
+    context.close()
+    assert not {k: v for k, v in found.items() if v}, found
