@@ -293,3 +293,22 @@ def test_every_way_on_from_the_counselling_pages_is_a_finger_wide(app, factory, 
     found["meetings"] = page.evaluate(SMALL, "main .grid a")
     context.close()
     assert not {k: v for k, v in found.items() if v}, found
+
+
+def test_the_overdue_follow_up_opens_with_what_was_agreed(app, factory, live_server, browser):
+    """The class view's overdue list opens the follow-up form straight: it shows her goal and the next step
+    agreed, which the instructor asks her about (it showed only the direction and the date, and she had to go
+    back to the counselling page to read them)."""
+    staff = factory.staff("deeqa")
+    _set_locale(app, staff, "en")
+    wid = factory.workshop("so", name="Tuesday group", instructor=staff)
+    uid, _code, _token = factory.learner(wid, name="Hodan")
+    with app.app_context():
+        counselled(uid, wid, staff, check_on=clock.today() - timedelta(days=3))
+    context, page = staff_page(browser, live_server, "deeqa", "/teach/", java_script_enabled=False, **TABLET)
+    page.goto(f"{live_server}/teach/groups/{wid}/counselling")
+    page.click(".learner-list a:has-text('Hodan')")
+    page.wait_for_url(f"{live_server}/teach/groups/{wid}/learners/{uid}/plan/follow-up")
+    facts = page.inner_text("main dl")
+    assert "Haluan oppia suomea ja saada työtä." in facts and "Apply to the Finnish course in January." in facts
+    context.close()
