@@ -2,6 +2,8 @@
 four languages; a learner's meetings on a 360-px phone in Arabic (issue 18, item 1)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -191,4 +193,36 @@ def test_a_second_meeting_at_the_same_hour_is_refused(app, factory, live_server,
         kept = {m.id: m for m in attendance.meetings_of(wid)}
         assert kept[meetings[1]].day == other_day and kept[meetings[0]].cancelled
         assert len([m for m in kept.values() if m.day == day and not m.cancelled]) == 1
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_someone_not_on_the_list_is_added_from_the_register(app, factory, live_server, browser, javascript):
+    """A mother who is not in the group comes to a meeting. From the register the instructor reaches the form
+    that adds her (the register had no way there), adds her, and a button takes her back to the same meeting,
+    at the new name, to tap it (she had to find the meeting again through the tabs)."""
+    wid, meetings = _group(app, factory)
+    context, page = staff_page(browser, live_server, "deeqa", "/teach/", java_script_enabled=javascript,
+                               **TABLET_LANDSCAPE)
+    register = f"{live_server}/teach/groups/{wid}/meetings/{meetings[1]}"
+    page.goto(register)
+    page.click("main a:has-text('Someone who is not on the list came')")
+    page.fill("input[name=name]", "Zahra")
+    page.click("form.add-learner button[type=submit]")
+    page.locator("text=Zahra was added").wait_for()
+    back = page.locator("main a.button-primary", has_text="Back to the attendance of")
+    assert back.bounding_box()["height"] >= 44
+    back.click()
+    page.wait_for_url(re.compile(rf".*/meetings/{meetings[1]}#learner-\d+$"))
+    page.locator(".register-item button", has_text="Zahra").tap()
+    page.locator(".register-item button[aria-pressed=true]", has_text="Zahra").wait_for()
+    assert _present(app, meetings[1]) == {"Zahra"}
+    # another group's meeting in the address gives no way back (nothing of another group is shown)
+    other = factory.workshop("ar", name="Other group")
+    with app.app_context():
+        attendance.sync_meetings(db.session.get(Workshop, other))
+        db.session.commit()
+        foreign = attendance.meetings_of(other)[0].id
+    page.goto(f"{live_server}/teach/groups/{wid}/learners?meeting={foreign}")
+    assert page.locator("main a", has_text="Back to the attendance of").count() == 0
     context.close()

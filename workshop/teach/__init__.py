@@ -182,12 +182,18 @@ def _group_enrollments(workshop: Workshop) -> list[Enrollment]:
     ).all()
 
 
+def _meeting_to_go_back_to(workshop: Workshop):
+    """The meeting whose register sent her here to add someone who came (`?meeting=`), if it is this group's."""
+    meeting_id = request.args.get("meeting", type=int)
+    return attendance.meeting_or_none(workshop.id, meeting_id) if meeting_id else None
+
+
 def _learners_page(workshop: Workshop, form: LearnerForm | None = None, new_card=None, status: int = 200,
-                   same_name: str | None = None):
+                   same_name: str | None = None, added: int | None = None):
     # After an add the field is empty (formdata=None): a second tap on "Add" has nothing to add.
     return render_template("teach/learners.html", workshop=workshop, enrollments=_group_enrollments(workshop),
                            form=form or LearnerForm(formdata=None), action=ActionForm(), new_card=new_card,
-                           same_name=same_name), status
+                           same_name=same_name, meeting=_meeting_to_go_back_to(workshop), added=added), status
 
 
 @bp.route("/groups/<int:workshop_id>/learners")
@@ -221,7 +227,7 @@ def learner_add(workshop_id: int):
     except IntegrityError as error:
         return once.lost_race(error)
     card = hist.make_cards(workshop, [(user, code, token)])[0]
-    return _learners_page(workshop, new_card=card)
+    return _learners_page(workshop, new_card=card, added=user.id)
 
 
 @bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/name", methods=["POST"])
