@@ -482,8 +482,10 @@ function send(token) {
           headers: {"X-CSRFToken": token, "Askel-Queued": "1", "HX-Request": "true"}
         }).then(function (response) {
           // 204: stored (or stored before: the same key counts once). 404: that step is gone from the
-          // lesson. Anything else (signed out, a token from another session): kept for the next try.
-          if (response.status !== 204 && response.status !== 404) { stopped = true; return; }
+          // lesson. 409: another learner's answer (her session ended without signing out on this phone),
+          // never counted for the one signed in now. Anything else (signed out, a token from another
+          // session): kept for the next try.
+          if (response.status !== 204 && response.status !== 404 && response.status !== 409) { stopped = true; return; }
           if (response.status === 204) sent += 1;
           return answers("readwrite", function (store) { return store.delete(item.key); });
         }, function () { stopped = true; });
