@@ -175,3 +175,18 @@ def test_an_answer_kept_offline_by_another_learner_on_this_phone_is_not_counted_
         counted = dict(db.session.execute(db.select(StepEvent.learner_id, db.func.count(StepEvent.id))
                                           .group_by(StepEvent.learner_id)).all())
     assert counted == {first_id: 1}
+
+
+def test_her_follow_up_plan_is_never_kept_on_the_phone(auth, teacher, app):
+    """Her plan is counselling data: deleted when she withdraws her consent and at the end of the
+    retention period. The worker keeps only marked pages, so /my-plan is not marked (her progress is)."""
+    from tests.counsel.helpers import counselled
+
+    _teacher_client, instructor_id, workshop_id = teacher
+    client, uid, _code = auth.learner(workshop_id)
+    with app.app_context():
+        counselled(uid, workshop_id, instructor_id)
+    plan = client.get("/my-plan")
+    assert plan.status_code == 200 and "Haluan oppia suomea" in plan.get_data(as_text=True)
+    assert offline.HEADER not in plan.headers and plan.headers["Cache-Control"] == "no-store"
+    assert offline.HEADER in client.get("/my-progress").headers
