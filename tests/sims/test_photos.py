@@ -244,3 +244,36 @@ def test_a_service_keeps_at_most_max_kept_photos_and_she_is_told_why_in_her_lang
     token = csrf_token(her, "/practice/reset/phone")
     assert her.post("/practice/reset/phone", data={"csrf_token": token, "confirm": "yes"}).status_code == 303
     assert send().status_code == 303
+
+
+def test_sending_photo_after_photo_is_paused_per_learner_before_decoding(app, auth, monkeypatch):
+    """A file that fails late in decoding is never kept, so the cap on kept photos does not stop a script
+    sending one after another, each costing the server up to a second: SENDS an hour per learner, kept or
+    refused, in every service together; then she is told to wait, in her language. Another learner (a
+    room of tablets shares one address) sends as before."""
+    from limits import parse
+
+    monkeypatch.setattr(photos, "SENDS", parse("3 per hour"))
+    decoded = []
+    real_clean = photos.clean
+    monkeypatch.setattr(photos, "clean", lambda data: decoded.append(1) or real_clean(data))
+    her, uid, _ = auth.learner(locale="ar")
+    neighbour, neighbour_id, _ = auth.learner(name="Sahra", locale="en")
+
+    def send(client, data):
+        token = csrf_token(client, "/practice/phone/photo")
+        return client.post("/practice/phone/photo", data={"csrf_token": token, "photo": (io.BytesIO(data), "p.jpg")})
+
+    assert [send(her, b"not a photo at all").status_code for _n in range(2)] == [422, 422]
+    assert send(her, picture()).status_code == 303
+    paused = send(her, picture())
+    assert paused.status_code == 422 and len(decoded) == 3  # the fourth was never decoded
+    with app.test_request_context():
+        with force_locale("ar"):
+            arabic = str(photos.TOO_OFTEN)
+        with force_locale("en"):
+            assert arabic != str(photos.TOO_OFTEN)
+        assert len(app.extensions["askel_sims"]["phone"].photos(uid)) == 1
+        assert len(app.extensions["askel_sims"]["phone"].photos(neighbour_id)) == 0
+    assert arabic in paused.get_data(as_text=True)
+    assert send(neighbour, picture()).status_code == 303
