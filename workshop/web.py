@@ -68,7 +68,12 @@ class Pager:
         self.total = db.session.scalar(db.select(db.func.count()).select_from(query.order_by(None).subquery())) or 0
         self.pages = max(1, -(-self.total // self.size))
         raw = request.args.get("page", "1")
-        self.page = min(max(int(raw), 1), self.pages) if raw.isdigit() else 1
+        # ASCII digits only: "²".isdigit() is true and int() refuses it; past the last page is the last
+        # (a number of thousands of digits is one int() refuses too)
+        if raw.isascii() and raw.isdigit():
+            self.page = min(max(int(raw) if len(raw) <= 12 else self.pages, 1), self.pages)
+        else:
+            self.page = 1
         self.query = query.limit(self.size).offset((self.page - 1) * self.size)
 
     def url(self, page: int) -> str:

@@ -5,9 +5,10 @@
 "use strict";
 
 var STATIC = "askel-static";   // the static files, under their versioned URLs (they never change)
-var PAGES = "askel-pages:";    // + "<learner tag>.<edition>": her kept pages; one such cache at a time
+var PAGES = "askel-pages:";    // + "<learner tag>.<edition>": her kept pages (and the last edition's, while saved again)
 var STATE = "askel-state";     // LOCKED in it: the sign-in page was shown; no kept page is served
 var LOCKED = "/askel/locked";
+var CURRENT = "/askel/current"; // in STATE: the name of her pages cache of this edition
 var SAVED = "/askel/saved";    // in the pages cache: the courses she saved, {course id: [URLs]}
 var RESAVE = "/askel/resave";  // in the pages cache: the courses she saved that wait to be saved again in this edition
 var SHELL = "/askel/shell";    // in the pages cache: the last whole page, to show a kept step fragment in
@@ -107,13 +108,27 @@ function offline(url, part) {
   return current().then(function (cache) {
     if (!cache) return Response.error();
     var practice = url.pathname.indexOf("/practice/") === 0;
-    return (practice ? Promise.resolve(null) : find(cache, url, part)).then(function (found) {
+    return (practice ? Promise.resolve(null) : kept(cache, url, part)).then(function (found) {
       if (found) return found;
       if (part) return Response.error();  // the page then asks for the whole page (offline.js)
       return cache.match("/offline").then(function (fallback) {
         return fallback ? fallback.text().then(function (html) { return offlinePage(html, practice); }) : Response.error();
       });
     });
+  });
+}
+
+// While her saved courses are saved again in a new edition, the last edition's cache stays: offline
+// meanwhile, a lesson the new one does not hold yet opens from it, whole (all its steps from the one
+// edition that holds its saved steps, never some from each), and so does any other page.
+function kept(cache, url, part) {
+  return previous().then(function (old) {
+    if (!old) return find(cache, url, part);
+    var lesson = url.pathname.match(/^\/learn\/[^/]+\/[^/]+\//);
+    if (!lesson) return find(cache, url, part).then(function (found) { return found || find(old, url, part); });
+    return cache.match(lesson[0] + "offline").then(function (here) {
+      return here ? null : old.match(lesson[0] + "offline");
+    }).then(function (there) { return find(there ? old : cache, url, part); });
   });
 }
 
@@ -191,8 +206,9 @@ function htmlResponse(html, headers) {
 }
 
 // ---- Her kept pages: one cache per learner and edition. A page of another edition makes a new
-// cache (the courses she saved are saved again from the network) and the old one is removed, so a
-// lesson never mixes two editions; a page of another learner also removes the waiting answers.
+// cache (the courses she saved are saved again from the network); the last edition's stays until
+// they all are (offline meanwhile her lessons still open, each whole from one edition), every older
+// one is removed. A page of another learner removes every cache and the waiting answers.
 
 function pagesFor(mark) {
   var name = PAGES + mark;
@@ -203,11 +219,20 @@ function pagesFor(mark) {
       if (mine.indexOf(name) >= 0) return caches.open(name);
       var same = mine.filter(function (n) { return n.slice(PAGES.length).split(".")[0] === learner; });
       var others = mine.length > same.length;
+      var last = null;
       return (others ? clearQueue() : Promise.resolve()).then(function () {
-        return same.length ? toSaveAgain(same[0]) : [];
+        return others || !same.length ? null : currentName();
+      }).then(function (was) {
+        last = was;
+        return last ? toSaveAgain(last) : [];
       }).then(function (courses) {
-        return Promise.all(mine.map(function (n) { return caches.delete(n); })).then(function () {
-          return caches.open(name);
+        if (!courses.length) last = null;  // nothing saved there: nothing to keep it for
+        return Promise.all(mine.filter(function (n) { return n !== last; }).map(function (n) {
+          return caches.delete(n);
+        })).then(function () {
+          return Promise.all([caches.open(name), caches.open(STATE)]);
+        }).then(function (both) {
+          return both[1].put(CURRENT, new Response(name)).then(function () { return both[0]; });
         }).then(function (cache) {
           // Her saved courses are noted at once as waiting to be saved again, so that a saving cut
           // short (the network went, the phone closed the worker) goes on at her next page online.
@@ -226,16 +251,34 @@ function pagesFor(mark) {
 function current() {
   return caches.open(STATE).then(function (state) { return state.match(LOCKED); }).then(function (locked) {
     if (locked) return null;
-    return caches.keys().then(function (names) {
-      var name = names.filter(function (n) { return n.indexOf(PAGES) === 0; })[0];
-      return name ? caches.open(name) : null;
-    });
+    return currentName().then(function (name) { return name ? caches.open(name) : null; });
   });
 }
 
-function currentName() {
-  return caches.keys().then(function (names) {
-    return names.filter(function (n) { return n.indexOf(PAGES) === 0; })[0] || null;
+function currentName() {  // the one CURRENT names, or (kept before CURRENT was) her only one
+  return Promise.all([caches.keys(), caches.open(STATE).then(function (state) { return state.match(CURRENT); })])
+    .then(function (both) {
+      var names = both[0].filter(function (n) { return n.indexOf(PAGES) === 0; });
+      return (both[1] ? both[1].text() : Promise.resolve("")).then(function (name) {
+        return names.indexOf(name) >= 0 ? name : names[0] || null;
+      });
+    });
+}
+
+function previous() {  // the last edition's cache, kept while her saved courses are saved again
+  return Promise.all([caches.keys(), currentName()]).then(function (both) {
+    var old = both[0].filter(function (n) { return n.indexOf(PAGES) === 0 && n !== both[1]; })[0];
+    return old ? caches.open(old) : null;
+  });
+}
+
+// Every course saved again in this edition (`name`, if it is still this edition's): the last
+// edition's cache goes. Called inside serial(), as every change of which cache is hers.
+function dropPrevious(name) {
+  return Promise.all([caches.keys(), currentName()]).then(function (both) {
+    if (name !== both[1]) return;
+    return Promise.all(both[0].filter(function (n) { return n.indexOf(PAGES) === 0 && n !== name; })
+      .map(function (n) { return caches.delete(n); }));
   });
 }
 
@@ -303,10 +346,12 @@ function lists(cache) {
   }).then(function (both) { return {saved: both[0], waiting: both[1]}; });
 }
 
-// Writes both lists, `course` no longer waiting.
-function putLists(cache, saved, waiting, course) {
+// Writes both lists of the cache `name`, `course` no longer waiting; once none waits there, the last
+// edition's cache is not needed any more.
+function putLists(name, cache, saved, waiting, course) {
   var left = waiting.filter(function (other) { return other !== course; });
-  return Promise.all([putJSON(cache, SAVED, saved), left.length ? putJSON(cache, RESAVE, left) : cache.delete(RESAVE)]);
+  return Promise.all([putJSON(cache, SAVED, saved), left.length ? putJSON(cache, RESAVE, left) : cache.delete(RESAVE)])
+    .then(function () { return left.length ? null : dropPrevious(name); });
 }
 
 function toSaveAgain(name) {  // her saved courses in that cache, and those still waiting there
@@ -378,7 +423,7 @@ function saveOnce(course) {
             if (!cache) throw new Error("a new edition while saving");
             return lists(cache).then(function (both) {
               both.saved[course] = plan.lessons.concat(plan.pictures);
-              return putLists(cache, both.saved, both.waiting, course);
+              return putLists(name, cache, both.saved, both.waiting, course);
             });
           });
         });
@@ -402,7 +447,10 @@ function remove(course) {  // one change of her lists at a time (see saveOnce)
 }
 
 function removeNow(course) {
+  var name = null;
   return current().then(function (cache) {
+    return currentName().then(function (was) { name = was; return cache; });
+  }).then(function (cache) {
     if (!cache) return null;
     return lists(cache).then(function (both) {
       var saved = both.saved, paths = saved[course] || [];
@@ -416,7 +464,7 @@ function removeNow(course) {
           if (stillUsed[bare]) return false;
           return bare.indexOf("/learn/" + course + "/") === 0 || paths.indexOf(bare) >= 0;
         }).map(function (request) { return cache.delete(request); }));
-      }).then(function () { return putLists(cache, saved, both.waiting, course); });
+      }).then(function () { return putLists(name, cache, saved, both.waiting, course); });
     });
   });
 }
@@ -482,8 +530,10 @@ function send(token) {
           headers: {"X-CSRFToken": token, "Askel-Queued": "1", "HX-Request": "true"}
         }).then(function (response) {
           // 204: stored (or stored before: the same key counts once). 404: that step is gone from the
-          // lesson. Anything else (signed out, a token from another session): kept for the next try.
-          if (response.status !== 204 && response.status !== 404) { stopped = true; return; }
+          // lesson. 409: another learner's answer (her session ended without signing out on this phone),
+          // never counted for the one signed in now. Anything else (signed out, a token from another
+          // session): kept for the next try.
+          if (response.status !== 204 && response.status !== 404 && response.status !== 409) { stopped = true; return; }
           if (response.status === 204) sent += 1;
           return answers("readwrite", function (store) { return store.delete(item.key); });
         }, function () { stopped = true; });

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, sign_in, staff_page, wait_for_async
 from workshop.extensions import db
@@ -160,10 +161,22 @@ def test_saved_course_works_offline_and_answers_arrive_once(app, factory, live_s
         page.goto(f"{live_server}/home")
         box.locator("[data-when=failed]").wait_for()
         assert box.locator("[data-offline-action=save]").is_visible()
+        # Offline meanwhile, the course she saved still opens, whole, from the edition she saved it in
+        # (kept until the new one holds it).
+        assert len(page.evaluate(PAGE_CACHES)) == 2
+        context.set_offline(True)
+        page.goto(f"{live_server}/learn/start/01-welcome/")
+        page.wait_for_url(re.compile(rf".*/steps/{first.id}$"))
+        expect(page.locator("#player")).to_contain_text("Qoraal cusub oo la hubiyay.")
+        page.goto(f"{live_server}/learn/start/01-welcome/steps/{second.id}")
+        page.wait_for_selector("#player")
+        context.set_offline(False)
     finally:
         app.view_functions["learn.offline_lesson"] = bundle_view
-    page.reload()
+    page.goto(f"{live_server}/home")
     box.locator("[data-when=saved]").wait_for(timeout=20_000)
+    # saved again: the last edition's pages are gone
+    wait_for_async(page, f"async () => ({PAGE_CACHES})().then(n => n.length === 1)")
     context.set_offline(True)
     page.goto(f"{live_server}/learn/start/02-steps/")
     page.wait_for_selector("#player")

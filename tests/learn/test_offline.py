@@ -3,6 +3,7 @@ header that lets the worker keep a page, what saving a course downloads, an answ
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -144,3 +145,48 @@ def test_her_home_does_not_render_every_step_again_after_a_review(learner_client
         assert client.get("/learn/start/offline").status_code == 200  # the plan the worker saves from
     assert "learn/home.html" in rendered
     assert "learn/_player.html" not in rendered and "learn/_step.html" not in rendered, rendered
+
+
+def test_an_answer_kept_offline_by_another_learner_on_this_phone_is_not_counted_for_the_one_signed_in(auth, app):
+    """Her session ended without signing out (a renewed card, the idle time), her sister signed in on
+    the same phone, and the worker sends the waiting answers with the page's CSRF token, which is the
+    sister's: the key was drawn for the first learner, so the answer counts for nobody and the worker
+    drops it (409); the first learner's own session still stores it."""
+    first, first_id, _code = auth.learner(name="Hodan")
+    sister, _sister_id, _code = auth.learner(name="Sahra")
+    page = first.get("/learn/start/01-welcome/steps/welcome").get_data(as_text=True)
+    key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+    queued = {offline.QUEUED: "1", "HX-Request": "true"}
+    token = csrf_token(sister, "/learn/start/01-welcome/steps/welcome")
+    response = sister.post("/learn/start/01-welcome/steps/welcome", data={"key": key},
+                           headers={"X-CSRFToken": token, **queued})
+    assert response.status_code == 409
+    token = csrf_token(first, "/learn/start/01-welcome/steps/welcome")
+    response = first.post("/learn/start/01-welcome/steps/welcome", data={"key": key},
+                          headers={"X-CSRFToken": token, **queued})
+    assert response.status_code == 204
+    # a lesson saved for offline use carries keys sealed to her too
+    bundle = first.get("/learn/start/01-welcome/offline").get_json()["steps"]
+    bundled = re.search(r'name="key" value="([^"]+)"', next(iter(bundle.values()))).group(1)
+    response = sister.post("/learn/start/01-welcome/steps/welcome", data={"key": bundled},
+                           headers={"X-CSRFToken": csrf_token(sister, "/home"), **queued})
+    assert response.status_code == 409
+    with app.app_context():
+        counted = dict(db.session.execute(db.select(StepEvent.learner_id, db.func.count(StepEvent.id))
+                                          .group_by(StepEvent.learner_id)).all())
+    assert counted == {first_id: 1}
+
+
+def test_her_follow_up_plan_is_never_kept_on_the_phone(auth, teacher, app):
+    """Her plan is counselling data: deleted when she withdraws her consent and at the end of the
+    retention period. The worker keeps only marked pages, so /my-plan is not marked (her progress is)."""
+    from tests.counsel.helpers import counselled
+
+    _teacher_client, instructor_id, workshop_id = teacher
+    client, uid, _code = auth.learner(workshop_id)
+    with app.app_context():
+        counselled(uid, workshop_id, instructor_id)
+    plan = client.get("/my-plan")
+    assert plan.status_code == 200 and "Haluan oppia suomea" in plan.get_data(as_text=True)
+    assert offline.HEADER not in plan.headers and plan.headers["Cache-Control"] == "no-store"
+    assert offline.HEADER in client.get("/my-progress").headers

@@ -145,3 +145,28 @@ def test_a_masculine_take_is_kept_apart_from_hers(app, world):
     assert set(rows) == {"", "masculine"} and rows[""].filename != rows["masculine"].filename
     assert take_of(same.context, "masculine").status_code == 404
     assert take_of(his.context, "neuter").status_code == 404
+
+
+def test_two_tabs_keeping_a_take_of_the_same_text_at_once_keep_one_recording(app, world):
+    """Two tabs of the session (or a narrator and the coordinator) keep a take of the same text at the
+    same moment: each is told it is saved, one recording stands with its one sound, never a 5xx."""
+    from tests.reliability.test_races import together
+    from workshop.storage import StoredFile
+
+    deeqa, liisa = world["clients"]["instructor"], world["clients"]["coordinator"]
+    context = units(app, "so")[0][0]
+    sound = sounds.take(2, 0.5, 0.5)
+    failures = []
+    for round_ in range(8):
+        with app.app_context():
+            db.session.execute(db.delete(Narration))
+            db.session.execute(db.delete(StoredFile).where(StoredFile.name.like("narrations/%")))
+            db.session.commit()
+        answers = together(lambda: take(deeqa, context, sound), lambda: take(liisa, context, sound))
+        statuses = [getattr(a, "status_code", repr(a)) for a in answers]
+        with app.app_context():
+            rows = db.session.scalars(db.select(Narration)).all()
+            files = db.session.scalars(db.select(StoredFile.name).where(StoredFile.name.like("narrations/%"))).all()
+        if statuses != [200, 200] or len(rows) != 1 or files != [f"narrations/so/{rows[0].filename}"]:
+            failures.append((round_, statuses, len(rows), files))
+    assert failures == [], failures[:3]

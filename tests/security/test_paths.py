@@ -19,6 +19,8 @@ HOSTILE_QUERIES = [  # each alone, so that one refusal cannot hide another fault
     "path=a%0D%0Ab&next=%0D%0A%2F%2Fevil.example&back=%0Ax",
     "next=%00&step=%00%2Fx%2Fy&child=%00&q=%00&answered=%00&locale=%00",
     "q=" + "x" * 3000 + "&path=" + "y" * 3000,
+    "page=%C2%B2",  # "²": a digit to str.isdigit(), not to int()
+    "page=" + "9" * 5000,  # more digits than int() reads
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from flask_babel import force_locale
 from PIL import ExifTags, Image
 
 from tests.conftest import csrf_token
@@ -216,3 +217,63 @@ def test_the_page_checks_a_photo_before_sending_it_in_her_language(auth, locale,
     answer = client.post("/practice/phone/photo", data={"csrf_token": token, "photo": (io.BytesIO(b"%PDF-1.4"), "letter.pdf")},
                          content_type="multipart/form-data")
     assert answer.status_code == 422 and words in answer.get_data(as_text=True)
+
+
+def test_a_service_keeps_at_most_max_kept_photos_and_she_is_told_why_in_her_language(app, auth, monkeypatch):
+    """A script sending photo after photo could fill the database (each up to ~1 MB kept) and keep the
+    server decoding: one service keeps MAX_KEPT of hers; one more is refused before it is decoded, with
+    the way on (starting the practice again empties it). Another service counts its own."""
+    monkeypatch.setattr(photos, "MAX_KEPT", 3)
+    her, uid, _ = auth.learner(locale="so")
+
+    def send():
+        token = csrf_token(her, "/practice/phone/photo")
+        return her.post("/practice/phone/photo", data={"csrf_token": token, "photo": (io.BytesIO(picture()), "p.jpg")})
+
+    assert [send().status_code for _n in range(3)] == [303, 303, 303]
+    refused = send()
+    assert refused.status_code == 422
+    with app.test_request_context():
+        with force_locale("en"):
+            english = str(photos.TOO_MANY)
+        with force_locale("so"):
+            somali = str(photos.TOO_MANY)
+        assert len(app.extensions["askel_sims"]["phone"].photos(uid)) == 3
+    assert somali != english and somali in refused.get_data(as_text=True)
+    assert _save(app, uid)  # another service keeps its own
+    token = csrf_token(her, "/practice/reset/phone")
+    assert her.post("/practice/reset/phone", data={"csrf_token": token, "confirm": "yes"}).status_code == 303
+    assert send().status_code == 303
+
+
+def test_sending_photo_after_photo_is_paused_per_learner_before_decoding(app, auth, monkeypatch):
+    """A file that fails late in decoding is never kept, so the cap on kept photos does not stop a script
+    sending one after another, each costing the server up to a second: SENDS an hour per learner, kept or
+    refused, in every service together; then she is told to wait, in her language. Another learner (a
+    room of tablets shares one address) sends as before."""
+    from limits import parse
+
+    monkeypatch.setattr(photos, "SENDS", parse("3 per hour"))
+    decoded = []
+    real_clean = photos.clean
+    monkeypatch.setattr(photos, "clean", lambda data: decoded.append(1) or real_clean(data))
+    her, uid, _ = auth.learner(locale="ar")
+    neighbour, neighbour_id, _ = auth.learner(name="Sahra", locale="en")
+
+    def send(client, data):
+        token = csrf_token(client, "/practice/phone/photo")
+        return client.post("/practice/phone/photo", data={"csrf_token": token, "photo": (io.BytesIO(data), "p.jpg")})
+
+    assert [send(her, b"not a photo at all").status_code for _n in range(2)] == [422, 422]
+    assert send(her, picture()).status_code == 303
+    paused = send(her, picture())
+    assert paused.status_code == 422 and len(decoded) == 3  # the fourth was never decoded
+    with app.test_request_context():
+        with force_locale("ar"):
+            arabic = str(photos.TOO_OFTEN)
+        with force_locale("en"):
+            assert arabic != str(photos.TOO_OFTEN)
+        assert len(app.extensions["askel_sims"]["phone"].photos(uid)) == 1
+        assert len(app.extensions["askel_sims"]["phone"].photos(neighbour_id)) == 0
+    assert arabic in paused.get_data(as_text=True)
+    assert send(neighbour, picture()).status_code == 303

@@ -158,9 +158,11 @@ def test_marking_sends_the_wanted_state_so_a_double_tap_never_flips_it(app, teac
 def test_add_move_cancel_and_note_a_meeting(app, teacher):
     client, _uid, wid = teacher
     index = f"/teach/groups/{wid}/meetings"
+    added_on = (clock.today() + timedelta(days=4)).isoformat()  # the group runs from a week ago
+    moved_to = clock.today() - timedelta(days=11)  # before its first day: within the month allowed
     token = csrf_token(client, index)
     once = re.search(r'name="once" value="([^"]+)"', client.get(index).get_data(as_text=True))
-    data = {"csrf_token": token, "day": "2026-12-05", "starts_at": "12:00", "note": "Trip to the library"}
+    data = {"csrf_token": token, "day": added_on, "starts_at": "12:00", "note": "Trip to the library"}
     if once:
         data["once"] = once.group(1)
     before = len(_meetings(app, wid))
@@ -177,22 +179,45 @@ def test_add_move_cancel_and_note_a_meeting(app, teacher):
     meeting = meetings[0]
     edit = f"{index}/{meeting.id}/edit"
     assert client.get(edit).status_code == 200
-    moved = client.post(edit, data={"csrf_token": token, "day": "2026-11-20", "starts_at": "09:30", "note": "",
+    moved = client.post(edit, data={"csrf_token": token, "day": moved_to.isoformat(), "starts_at": "09:30", "note": "",
                                     "action": "save"})
     assert moved.status_code == 303
     for _ in range(2):
-        client.post(edit, data={"csrf_token": token, "day": "2026-11-20", "starts_at": "09:30",
+        client.post(edit, data={"csrf_token": token, "day": moved_to.isoformat(), "starts_at": "09:30",
                                 "note": "Holiday", "action": "cancel"})
     after = next(m for m in _meetings(app, wid) if m.id == meeting.id)
-    assert after.day == date(2026, 11, 20) and after.starts_at == time(9, 30) and after.cancelled
+    assert after.day == moved_to and after.starts_at == time(9, 30) and after.cancelled
     assert after.note == "Holiday" and after.scheduled_on == meeting.scheduled_on
     html = client.get(index).get_data(as_text=True)
     assert "Cancelled" in html and "moved from" in html and "Holiday" in html
-    client.post(edit, data={"csrf_token": token, "day": "2026-11-20", "starts_at": "09:30", "note": "",
+    client.post(edit, data={"csrf_token": token, "day": moved_to.isoformat(), "starts_at": "09:30", "note": "",
                             "action": "restore"})
     assert not next(m for m in _meetings(app, wid) if m.id == meeting.id).cancelled
-    assert client.post(edit, data={"csrf_token": token, "day": "2026-11-20", "starts_at": "09:30",
+    assert client.post(edit, data={"csrf_token": token, "day": moved_to.isoformat(), "starts_at": "09:30",
                                    "action": "delete"}).status_code == 400
+
+
+def test_a_meeting_on_a_day_far_from_the_group_s_dates_is_refused_with_the_dates_allowed(app, teacher):
+    """A typed year (0202, 20266) or a day a year away made a meeting the group's counts read; the day is
+    within the group's dates, a month before and after, and the form says which."""
+    client, _uid, wid = teacher
+    index = f"/teach/groups/{wid}/meetings"
+    token = csrf_token(client, index)
+    before = len(_meetings(app, wid))
+    with app.app_context():
+        group = db.session.get(Workshop, wid)
+        first, last = group.starts_on - timedelta(days=31), group.ends_on + timedelta(days=31)
+    for day in ("0202-12-01", (first - timedelta(days=1)).isoformat(), (last + timedelta(days=1)).isoformat()):
+        refused = client.post(index, data={"csrf_token": token, "day": day, "starts_at": "12:00"})
+        assert refused.status_code == 422
+        assert "the group&#39;s dates, a month before and after" in refused.get_data(as_text=True)
+    meeting = _meetings(app, wid)[0]
+    moved = client.post(f"{index}/{meeting.id}/edit", data={"csrf_token": token, "day": "0202-12-01",
+                                                            "starts_at": "09:30", "action": "save"})
+    assert moved.status_code == 422
+    assert len(_meetings(app, wid)) == before and _meetings(app, wid)[0].day == meeting.day
+    for day in (first, last):
+        assert client.post(index, data={"csrf_token": token, "day": day.isoformat(), "starts_at": "12:00"}).status_code == 303
 
 
 # ---- who counts ---------------------------------------------------------------------------------------------

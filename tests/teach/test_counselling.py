@@ -184,6 +184,29 @@ def test_withdrawing_her_consent_deletes_the_sessions_and_plan(app, world):
         assert db.session.scalar(db.select(Consent)).withdrawn_by_id == staff
 
 
+def test_deleting_a_session_twice_answers_as_the_first_time(app, world, auth, factory):
+    """A double tap on "Delete the session", or a second tablet with the same page open: the session is
+    gone once and the second is told so as the first was, not "page not found"; the topics go with it.
+    A session of another learner's named in her URL is never deleted."""
+    client, staff, wid, uid = world
+    other_uid, _code, _token = factory.learner(wid, name="Sahra")
+    with app.app_context():
+        counselled(uid, wid, staff)
+        counselled(other_uid, wid, staff)
+        mine, hers = db.session.scalars(db.select(CounselSession.id).order_by(CounselSession.id)).all()
+    url = f"{base(wid, uid)}/sessions/{mine}/delete"
+    token = csrf_token(client, url)
+    answers = [client.post(url, data={"csrf_token": token}) for _tap in range(2)]
+    assert [a.status_code for a in answers] == [303, 303]
+    assert answers[0].location == answers[1].location == f"{base(wid, uid)}/counselling#sessions"
+    assert client.get(url).status_code == 404  # the page for a session that is not there
+    assert client.post(f"{base(wid, uid)}/sessions/{hers}/delete", data={"csrf_token": token}).status_code == 303
+    assert count(app, CounselSession) == 1 and count(app, CounselSession, id=hers) == 1
+    with app.app_context():
+        assert db.session.scalar(db.text("SELECT count(*) FROM counsel_session_topics WHERE session_id = :id"),
+                                 {"id": mine}) == 0
+
+
 def test_another_groups_instructor_reaches_nothing_of_hers(app, world, other_teacher, factory):
     client, staff, wid, uid = world
     other, other_id = other_teacher

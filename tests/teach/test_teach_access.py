@@ -15,7 +15,7 @@ from PIL import Image
 from tests.conftest import sign_in, staff_client
 from tests.counsel.helpers import counselled
 from tests.routes import expected, names_an_object, walked_routes
-from workshop import attendance
+from workshop import attendance, clock
 from workshop.counsel.models import CounselSession
 from workshop.extensions import db
 from workshop.models import HelpRequest, Role, Workshop, utcnow
@@ -28,7 +28,8 @@ ROLES = ("anonymous", "learner", "instructor", "other instructor", "coordinator"
 FORM = {
     "name": "Amina", "text": "She reads well.", "language": "so", "location": "Itäkeskus", "weekday": "1",
     "start_time": "17:30", "starts_on": "2026-01-05", "ends_on": "2026-05-30",
-    "day": "2026-03-03", "starts_at": "10:00", "present": "1",  # a meeting added or moved; marked present
+    # a meeting added or moved (within the walk's group's dates, which run from a week ago); marked present
+    "day": (clock.today() + timedelta(days=14)).isoformat(), "starts_at": "10:00", "present": "1",
 }
 
 

@@ -174,7 +174,8 @@ def offline_lesson(course_id: str, lesson_id: str):
     """A lesson's steps in one response, each as the player's htmx fragment with its own idempotency
     key: the service worker keeps each under its step's URL (one request, compressed together)."""
     lesson = _lesson_or_404(course_id, lesson_id)
-    steps = {_step_url(lesson, step): str(_fill(step_fragment(lesson, step), prog.new_key())) for step in lesson.steps}
+    steps = {_step_url(lesson, step): str(_fill(step_fragment(lesson, step), prog.new_key(current_user.id)))
+             for step in lesson.steps}
     # JSON objects come out with their keys sorted, so the steps' order is sent as well: offline, the
     # worker opens the lesson at its first step (not at the alphabetically first, "address").
     response = jsonify({"steps": steps, "order": list(steps)})
@@ -272,7 +273,7 @@ def _step_url(lesson, step) -> str:
 
 def _render_step(lesson, step, *, feedback=None, answered=None, status=200, feedback_voice=None):
     """`feedback_voice`: the lesson text the feedback is (its recording plays beside it), if it is one."""
-    key = prog.new_key()
+    key = prog.new_key(current_user.id)
     if feedback or answered:  # her own answer is on the page: nothing to share with others
         context = _step_context(lesson, step, feedback, answered, feedback_voice)
         player = Markup(render_template("learn/_player.html", key=key, **context))
@@ -317,12 +318,18 @@ def step(course_id: str, lesson_id: str, step_id: str):
     key = prog.valid_key(request.form.get("key"))
     if key is None:
         abort(400)
+    queued = request.headers.get(offline.QUEUED) == "1"
+    if queued and not prog.made_for(current_user.id, key):
+        # an answer another learner gave offline on this phone, sent in her session (her own session
+        # ended without signing out, and this one began before the worker saw it was another learner's):
+        # never counted as hers; 409 tells the worker to drop it
+        return "", 409
     # The step grades the answer (a task check reads her sandbox: a flag from the browser is never trusted).
     outcome = step.grade(Answer(request.form.get("answer", ""), current_user))
     if outcome.kind is not None:
         prog.record(enrollment, lesson, step.id, kind=outcome.kind, key=key, answer=outcome.answer,
                     correct=outcome.correct, completes_step=outcome.completes)
-    if request.headers.get(offline.QUEUED) == "1":  # an answer kept on her phone offline, sent now: stored
+    if queued:  # an answer kept on her phone offline, sent now: stored
         return "", 204
     if not outcome.completes:
         voice = outcome.feedback if isinstance(outcome.feedback, LessonText) else None

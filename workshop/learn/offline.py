@@ -71,11 +71,16 @@ def edition() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
+# Pages the worker never keeps: her follow-up plan is counselling data, deleted when she withdraws her
+# consent and at the end of the retention period; a copy on the phone would outlive both.
+NEVER_KEPT = frozenset({"learn.my_plan"})
+
+
 def mark(response):
     """After a learner page: the header that lets the worker keep it (a successful GET of a page, or of
-    what saving a course fetches; never the manifest or the worker's own script)."""
+    what saving a course fetches; never the manifest or the worker's own script, nor NEVER_KEPT)."""
     if (request.method == "GET" and response.status_code == 200 and response.mimetype in ("text/html", "application/json")
-            and enabled()):
+            and request.endpoint not in NEVER_KEPT and enabled()):
         response.headers[HEADER] = f"{learner_tag()}.{edition()}"
     return response
 

@@ -5,9 +5,13 @@ retried on bad Wi-Fi) finds the first event and changes nothing, so nothing coun
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import uuid
 from dataclasses import dataclass
+
+from flask import current_app
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -20,8 +24,27 @@ from ..models import Enrollment, HelpRequest, Progress, Status, StepEvent, utcno
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
-def new_key() -> str:
-    return uuid.uuid4().hex
+SEALED_RE = re.compile(r"^([0-9a-f]{32})_([0-9a-f]{16})$")
+
+
+def _seal(learner_id: int, random: str) -> str:
+    key = hashlib.sha256(b"askel-answer-key:" + str(current_app.secret_key).encode()).digest()
+    return hmac.new(key, f"{learner_id}:{random}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def new_key(learner_id: int | None = None) -> str:
+    """A fresh idempotency key for an answer form; drawn for a learner, it is sealed to her (a keyed
+    digest of her id after the random part), so an answer kept offline on a shared phone and sent later
+    in another learner's session is known as not hers (`made_for`)."""
+    random = uuid.uuid4().hex
+    return random if learner_id is None else f"{random}_{_seal(learner_id, random)}"
+
+
+def made_for(learner_id: int, key: str) -> bool:
+    """Whether `key` may be hers: a sealed key only if it was sealed to her (a key of another form,
+    or one drawn before keys were sealed, is taken as before)."""
+    sealed = SEALED_RE.fullmatch(key)
+    return sealed is None or hmac.compare_digest(sealed.group(2), _seal(learner_id, sealed.group(1)))
 
 
 def valid_key(key: str | None) -> str | None:

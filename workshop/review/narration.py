@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from flask import current_app, has_request_context
+from sqlalchemy.exc import IntegrityError
 from flask_babel import force_locale
 
 from .. import address, i18n, storage
@@ -242,7 +243,24 @@ def keep(unit: Unit, data: bytes, sound: audio.Audio, recorded_by: int | None, r
         read_hash, text = text_hash(unit.text), unit.text
     else:
         text = None
-    existing = recording(unit.locale, unit.context, unit.variant)
+    for attempt in (1, 2):
+        try:
+            return _keep_once(unit, data, sound, recorded_by, read_hash, text)
+        except IntegrityError:
+            # the first recording of this text was kept at the same moment by another request: this
+            # take replaces it, as it would a moment later (the sound is put again: the rollback took it)
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _keep_once(unit: Unit, data: bytes, sound: audio.Audio, recorded_by: int | None, read_hash: str,
+               text: str | None) -> Narration:
+    # read for update: a take of the same text kept at the same moment waits for this one (PostgreSQL)
+    existing = db.session.scalar(db.select(Narration).where(
+        Narration.locale == unit.locale, Narration.context == unit.context, Narration.variant == unit.variant)
+        .with_for_update())
     filename = f"{secrets.token_urlsafe(12)}.{sound.extension}"
     if existing is not None:
         storage.files().delete(stored_name(unit.locale, existing.filename))

@@ -10,7 +10,8 @@ then commits. What is kept is never what was sent: the file is read up to `MAX_B
 refused before decoding), must be a JPEG, PNG, WebP or HEIC by its content (its name and type say
 nothing; HEIC/HEIF, an iPhone's own format, is read through pillow-heif), at most `MAX_PIXELS` (a decompression bomb is refused from its header, before decoding),
 is turned upright by its EXIF orientation, shrunk to `LONG_SIDE` pixels and re-encoded as a new
-JPEG with no metadata at all (no GPS location, camera or time). It is stored through
+JPEG with no metadata at all (no GPS location, camera or time). She keeps at most `MAX_KEPT` in one
+service (starting the practice again empties it) and may send `SENDS` in an hour. It is stored through
 `workshop.storage.files()` under `sims/<sim>/<learner id>/`, so it belongs to her sandbox: `Sim.reset`
 and `Sim.delete` remove it, `Sim.photos(learner)` lists it, `Sim.photo_response(learner, name)`
 serves it (`Cache-Control: private, no-store`) to her (`/practice/photos/<sim>/<name>`) and to her
@@ -22,17 +23,27 @@ import io
 import re
 import secrets
 
-from flask import make_response
+from flask import current_app, make_response
 from flask_babel import lazy_gettext as _l
+from limits import parse
+from limits.strategies import FixedWindowRateLimiter
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from ..clock import utcnow
+from ..extensions import limiter
 from ..storage import files
 
 MAX_BYTES = 10 * 1024 * 1024  # what she may send (a phone's camera makes 2-6 MB)
 REQUEST_BYTES = MAX_BYTES + 256 * 1024  # the whole form: the photo and a few small fields
 MAX_PIXELS = 40_000_000  # larger than any phone camera: a decompression bomb
+MAX_KEPT = 20  # photos she may keep in one service: a lesson asks for one or two; this bounds what a
+               # script sending photo after photo could store (each up to ~1 MB)
+# Photos she may send in an hour, kept or refused, in every service together: decoding one takes up to a
+# second of the server's time, and a file that fails late in decoding is never kept (MAX_KEPT does not
+# count it). Counted in the limiter's storage (shared by every process), per learner, never per address:
+# a room of tablets shares one.
+SENDS = parse("30 per hour")
 LONG_SIDE = 1600  # readable text on a document, about 200-400 KB: kind to a small data plan
 QUALITY = 82
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")  # HEIF: an iPhone's photos (HEIC), made a JPEG like the rest
@@ -46,6 +57,9 @@ ATTRIBUTE = "askel_takes_photo"
 TOO_BIG = _l("The photo is too big (more than 10 MB). Please take it again, or choose a smaller photo.")
 NOT_A_PHOTO = _l("This file is not a photo. Please take a photo, or choose a JPEG, PNG, WebP or HEIC picture.")
 NO_PHOTO = _l("No photo came. Press the button, take a photo of the document, then press Send.")
+TOO_OFTEN = _l("You sent many photos in a short time. Please wait a while, then send the photo again.")
+TOO_MANY = _l("You have already sent as many photos as this practice keeps. To send another, tap "
+              "“Start this practice again” at the end of the page.")
 
 
 class PhotoError(ValueError):
@@ -123,11 +137,27 @@ def read(upload) -> bytes:
 
 
 def save(sim: str, learner, upload) -> str:
-    """Keep her photo in her sandbox of `sim` (in the caller's transaction: commit afterwards); its name."""
-    data = clean(read(upload))
+    """Keep her photo in her sandbox of `sim` (in the caller's transaction: commit afterwards); its name.
+    At most MAX_KEPT in one service: one more is refused before it is read or decoded."""
+    if len(files().names(prefix(sim, learner))) >= MAX_KEPT:
+        raise PhotoError(TOO_MANY)
+    data = read(upload)
+    if not _may_send(learner if isinstance(learner, int) else learner.id):
+        raise PhotoError(TOO_OFTEN)
+    data = clean(data)
     name = f"{utcnow():%Y%m%d%H%M%S}-{secrets.token_urlsafe(12)}.jpg"
     files().put(prefix(sim, learner) + name, data)
     return name
+
+
+def _may_send(learner_id: int) -> bool:
+    """Counts one photo she sends; False when she has sent SENDS within the hour. If the limiter's
+    storage cannot be reached she may (a practice photo is not worth an error page)."""
+    try:
+        return FixedWindowRateLimiter(limiter.storage).hit(SENDS, "askel-photo", str(learner_id))
+    except Exception:  # noqa: BLE001  (any storage failure)
+        current_app.logger.warning("Practice photos: the limiter storage cannot be reached; not counted.")
+        return True
 
 
 def names(sim: str, learner) -> list[str]:

@@ -261,15 +261,18 @@ def session_edit(workshop_id: int, learner_id: int, session_id: int):
           methods=["GET", "POST"])
 def session_delete(workshop_id: int, learner_id: int, session_id: int):
     workshop, enrollment = _consented(workshop_id, learner_id)
-    session = _session_or_404(enrollment, session_id)
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        db.session.delete(session)
+        # the state wanted: no such session of hers. A second tap, or another tablet that deleted it
+        # first, is answered as the first was (not a "page not found")
+        db.session.execute(db.delete(CounselSession).where(CounselSession.id == session_id,
+                                                           CounselSession.enrollment_id == enrollment.id))
         db.session.commit()
         flash(_("The session was deleted."), "ok")
         return redirect(_hub(workshop, learner_id, "#sessions"), code=303)
+    _session_or_404(enrollment, session_id)
     return render_template("teach/confirm.html", workshop=workshop, learner=enrollment.learner, form=form, danger=True,
                            cancel=_hub(workshop, learner_id),
                            title=_("Delete this counselling session?"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from babel.dates import get_day_names
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import clock, i18n
+from .. import clock, formats, i18n
 from ..counsel import labels
 from ..counsel.models import Direction
 
@@ -65,16 +65,28 @@ class NoteForm(FlaskForm):
         DataRequired(message=_l("Please write the note.")), Length(max=2000, message=_l("Please use at most %(max)d letters."))])
 
 
+MEETING_MARGIN = timedelta(days=31)  # a make-up meeting may fall a month before or after the group's dates
+
+
 class MeetingForm(FlaskForm):
-    """A meeting added or moved by the instructor, with an optional note (a room change, a visitor)."""
+    """A meeting added or moved by the instructor, with an optional note (a room change, a visitor).
+    Its day is within the group's dates, a month either side (`workshop`): a typed year such as 0202
+    or 20266 would otherwise make a meeting the group's counts read."""
 
     day = DateField(_l("Date"), validators=[DataRequired(message=_l("Please give a date."))])
     starts_at = TimeField(_l("Start time"), validators=[DataRequired(message=_l("Please give a time, for example 17:30."))])
     note = StringField(_l("Note (optional)"), validators=[Length(max=200, message=_l("Please use at most %(max)d letters."))])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, workshop=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.starts_at.strptime_format = ["%H:%M", "%H:%M:%S"]
+        self.period = (workshop.starts_on - MEETING_MARGIN, workshop.ends_on + MEETING_MARGIN) if workshop else None
+
+    def validate_day(self, field):
+        if field.data and self.period and not self.period[0] <= field.data <= self.period[1]:
+            raise ValidationError(gettext("Please give a date between %(first)s and %(last)s: the group's dates, "
+                                          "a month before and after.", first=formats.local_date_text(self.period[0]),
+                                          last=formats.local_date_text(self.period[1])))
 
 
 # ---- counselling (issue 18) ---------------------------------------------------------------------

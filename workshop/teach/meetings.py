@@ -82,7 +82,7 @@ def index(workshop_id: int):
 def add(workshop_id: int):
     """An extra meeting (a make-up session, a trip): it stays when the schedule is made again."""
     workshop = workshop_or_404(workshop_id)
-    form = MeetingForm()
+    form = MeetingForm(workshop=workshop)
     if not form.validate_on_submit():
         return _index_page(workshop, form, status=422)
     once = Once()
@@ -103,7 +103,7 @@ def edit(workshop_id: int, meeting_id: int):
     """Move a meeting (another day or time), cancel it or bring it back, and write a note."""
     workshop = workshop_or_404(workshop_id)
     meeting = _meeting_or_404(workshop, meeting_id)
-    form = MeetingForm(obj=meeting)
+    form = MeetingForm(obj=meeting, workshop=workshop)
     if request.method == "POST":
         action = request.form.get("action", "save")
         if action not in ("save", "cancel", "restore"):
