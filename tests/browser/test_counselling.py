@@ -312,3 +312,37 @@ def test_the_overdue_follow_up_opens_with_what_was_agreed(app, factory, live_ser
     facts = page.inner_text("main dl")
     assert "Haluan oppia suomea ja saada työtä." in facts and "Apply to the Finnish course in January." in facts
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_her_plan_on_a_phone_in_somali_when_the_day_agreed_has_passed(app, factory, live_server, browser, javascript):
+    """Her instructor has not yet recorded the follow-up and the day agreed is behind them: her plan said "the day
+    we talk again: 28 November" on 1 December. It now says soon, and names the day that was agreed; nothing on
+    the page is wider than her 360-px phone."""
+    staff = factory.staff("deeqa")
+    wid = factory.workshop("so", name="Itäkeskus, tiistai", instructor=staff)
+    uid, code, _token = factory.learner(wid, name="Hodan", locale="so")
+    passed = clock.today() - timedelta(days=3)
+    with app.app_context():
+        counselled(uid, wid, staff, check_on=passed)
+    context = browser.new_context(**PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    sign_in(page, live_server, code)
+    page.goto(f"{live_server}/my-plan")
+    facts = page.inner_text("main .plan-facts")
+    with app.test_request_context():
+        from flask_babel import force_locale
+        from workshop.formats import local_date_plain
+        with force_locale("so"):
+            agreed = local_date_plain(passed, "so", "long")
+    assert "Maalinta aan mar kale ka wada hadlayno" not in facts, facts
+    assert "Mar kale ayaan ka wada hadlaynaa" in facts and f"Dhowaan. Waxaan ku heshiinnay {agreed}." in facts, facts
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # once the follow-up is recorded the plan says how it went, and the day agreed is a date again
+    with app.app_context():
+        plan = db.session.scalar(db.select(Plan))
+        plan.result, plan.checked_on = "in_progress", clock.today()
+        db.session.commit()
+    page.reload()
+    assert "Dhowaan" not in page.inner_text("main .plan-facts")
+    context.close()

@@ -206,7 +206,7 @@ def my_plan():
         .where(Enrollment.learner_id == current_user.id).order_by(Plan.created_at.desc(), Plan.id.desc())
         .options(selectinload(Plan.enrollment).selectinload(Enrollment.workshop))
     ).all()
-    return render_template("learn/plan.html", plans=plans, labels=counsel_labels)
+    return render_template("learn/plan.html", plans=plans, labels=counsel_labels, today=clock.today())
 
 
 @bp.route("/my-progress/address", methods=["POST"])
