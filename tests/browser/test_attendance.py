@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, sign_in, staff_page
-from workshop import attendance
+from workshop import attendance, clock
 from workshop.extensions import db
 from workshop.models import Enrollment, Role, User, Workshop
 
@@ -225,4 +225,18 @@ def test_someone_not_on_the_list_is_added_from_the_register(app, factory, live_s
         foreign = attendance.meetings_of(other)[0].id
     page.goto(f"{live_server}/teach/groups/{wid}/learners?meeting={foreign}")
     assert page.locator("main a", has_text="Back to the attendance of").count() == 0
+    context.close()
+
+
+def test_a_later_days_register_lists_the_names_with_nothing_to_tap(app, factory, live_server, browser):
+    wid, meetings = _group(app, factory, locale="ar")
+    with app.app_context():
+        later = next(m.id for m in attendance.meetings_of(wid) if m.day > clock.today())
+    context, page = staff_page(browser, live_server, "deeqa", "/teach/", java_script_enabled=False,
+                               **TABLET_LANDSCAPE)
+    page.goto(f"{live_server}/teach/groups/{wid}/meetings/{later}")
+    expect(page.locator(".register-item .attend-later")).to_have_count(len(NAMES))
+    assert page.locator(".register-item button").count() == 0
+    assert page.locator(".notice[role=status]").is_visible()
+    page.screenshot(path="test-results/attendance-later-ar.png", full_page=True)
     context.close()

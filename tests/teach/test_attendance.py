@@ -395,3 +395,39 @@ def test_a_registers_tab_title_is_plain_text(app, auth, factory):
     page = client.get(f"/teach/groups/{wid}/meetings/{meeting.id}").get_data(as_text=True)
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "bdi" not in title and "&lt;" not in title and "Thursday group" in title
+
+
+def test_nobody_is_marked_present_at_a_meeting_on_a_later_day(app, teacher, factory):
+    """A mark made ahead would count her as reached before she came: the register of a later day lists
+    the names with nothing to tap, and a mark sent anyway (an old page, a script) is refused and said."""
+    client, _uid, wid = teacher
+    learner_id, _code, _ = factory.learner(wid, name="Hodan")
+    client.get(f"/teach/groups/{wid}/meetings")  # made from the schedule
+    later = next(m for m in _meetings(app, wid) if m.day > clock.today())
+    page = f"/teach/groups/{wid}/meetings/{later.id}"
+    html = client.get(page).get_data(as_text=True)
+    assert "Hodan" in html and 'name="present" value="1"' not in html
+    assert "You can mark who came from the day of the meeting." in html
+    token = csrf_token(client, f"/teach/groups/{wid}/meetings")
+    url = f"{page}/learners/{learner_id}"
+    response = client.post(url, data={"csrf_token": token, "present": "1"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(page)
+    assert "You can mark who came from the day of the meeting." in client.get(page).get_data(as_text=True)
+    response = client.post(url, data={"csrf_token": token, "present": "1"}, headers={"HX-Request": "true"})
+    assert response.status_code == 409 and response.headers["HX-Redirect"].endswith(page)
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Attendance)) == 0
+        # a mark made before the meeting was moved to a later day can still be taken away
+        attendance.mark(db.session.get(Meeting, later.id), _enrollment(app, learner_id, wid), True, None)
+        db.session.commit()
+    html = client.get(page).get_data(as_text=True)
+    assert 'name="present" value="0"' in html
+    assert client.post(url, data={"csrf_token": token, "present": "0"}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Attendance)) == 0
+
+
+def _enrollment(app, learner_id: int, workshop_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(Enrollment.id).where(Enrollment.learner_id == learner_id,
+                                                                Enrollment.workshop_id == workshop_id))

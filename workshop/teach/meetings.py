@@ -147,11 +147,18 @@ def mark(workshop_id: int, meeting_id: int, learner_id: int):
     wanted = request.form.get("present")
     if wanted not in ("0", "1"):
         abort(400)
+    if wanted == "1" and meeting.day > clock.today():
+        # Nobody has come yet: a mark made ahead would count her as reached (a mark can still be taken away).
+        flash(_("This meeting is on a later day. You can mark who came from the day of the meeting."), "error")
+        back = url_for("teach.meetings.register", workshop_id=workshop.id, meeting_id=meeting.id)
+        if is_htmx():
+            return "", 409, {"HX-Redirect": back}
+        return redirect(back, code=303)
     attendance.mark(meeting, enrollment.id, wanted == "1", current_user.id)
     db.session.commit()
     if is_htmx():
         present = attendance.present_at(meeting.id)
         return render_template("teach/_attendee.html", workshop=workshop, meeting=meeting, enrollment=enrollment,
-                               present=present, form=ActionForm(), count=len(present))
+                               present=present, form=ActionForm(), count=len(present), today=clock.today())
     return redirect(url_for("teach.meetings.register", workshop_id=workshop.id, meeting_id=meeting.id)
                     + f"#learner-{learner_id}", code=303)
