@@ -453,19 +453,31 @@ function removeNow(course) {
   }).then(function (cache) {
     if (!cache) return null;
     return lists(cache).then(function (both) {
-      var saved = both.saved, paths = saved[course] || [];
-      delete saved[course];
-      var stillUsed = {};
-      Object.keys(saved).forEach(function (other) { saved[other].forEach(function (p) { stillUsed[p] = true; }); });
-      return cache.keys().then(function (requests) {
-        return Promise.all(requests.filter(function (request) {
-          var path = pathOf(request.url);
-          var bare = path.replace("?" + PART, "").replace("&" + PART, "");
-          if (stillUsed[bare]) return false;
-          return bare.indexOf("/learn/" + course + "/") === 0 || paths.indexOf(bare) >= 0;
-        }).map(function (request) { return cache.delete(request); }));
-      }).then(function () { return putLists(name, cache, saved, both.waiting, course); });
+      return forgetCourse(cache, course, both.saved).then(function () {
+        // and the last edition's copy, kept while her courses are saved again: removed means removed
+        return previous().then(function (old) {
+          return old && lists(old).then(function (was) {
+            return forgetCourse(old, course, was.saved).then(function () { return putJSON(old, SAVED, was.saved); });
+          });
+        });
+      }).then(function () { return putLists(name, cache, both.saved, both.waiting, course); });
     });
+  });
+}
+
+// Deletes a course's pages from a cache and from `saved` (its list there), but for what another
+// saved course uses too.
+function forgetCourse(cache, course, saved) {
+  var paths = saved[course] || [];
+  delete saved[course];
+  var stillUsed = {};
+  Object.keys(saved).forEach(function (other) { saved[other].forEach(function (p) { stillUsed[p] = true; }); });
+  return cache.keys().then(function (requests) {
+    return Promise.all(requests.filter(function (request) {
+      var bare = pathOf(request.url).replace("?" + PART, "").replace("&" + PART, "");
+      if (stillUsed[bare]) return false;
+      return bare.indexOf("/learn/" + course + "/") === 0 || paths.indexOf(bare) >= 0;
+    }).map(function (request) { return cache.delete(request); }));
   });
 }
 

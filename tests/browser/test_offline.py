@@ -182,6 +182,24 @@ def test_saved_course_works_offline_and_answers_arrive_once(app, factory, live_s
     page.wait_for_selector("#player")
     context.set_offline(False)
 
+    # "Remove it from this phone" frees the space: none of the course's lessons is kept any more, in any
+    # cache, and offline its lesson does not open; she can save it again.
+    page.goto(f"{live_server}/home")
+    if page.locator("#course-start").get_attribute("open") is None:
+        page.locator("#course-start summary").click()
+    box.locator("[data-offline-action=remove]").click()
+    box.locator("[data-offline-action=save]").wait_for()
+    wait_for_async(page, """async () => {
+      for (const n of (await caches.keys()).filter(n => n.startsWith('askel-pages:')))
+        if ((await (await caches.open(n)).keys()).some(r => new URL(r.url).pathname.startsWith('/learn/start/02-steps/')))
+          return false;
+      return true;
+    }""")
+    context.set_offline(True)
+    page.goto(f"{live_server}/learn/start/02-steps/")
+    expect(page.locator("#player")).to_have_count(0)
+    context.set_offline(False)
+
     # Signing out removes her kept pages and anything waiting.
     page.goto(f"{live_server}/home")
     page.click("form[action='/sign-out'] button")
