@@ -81,6 +81,11 @@ def test_rename_and_remove_a_learner(app, factory, teacher):
     assert post(client, f"{learners}/{lid}/remove", {}).status_code == 303
     with app.app_context():
         assert db.session.get(User, lid) is None  # it was her only group
+    # a second tap (a double tap, another tablet with the page open): the same list, not a 404 page
+    for action in ("remove", "delete"):
+        again = post(client, f"{learners}/{lid}/{action}", {}, page=learners)
+        assert again.status_code == 303 and again.headers["Location"].endswith(learners)
+        assert "This person is no longer in the group." in client.get(learners).get_data(as_text=True)
 
 
 def test_notes_are_listed_and_escaped(app, teacher, factory):

@@ -29,7 +29,7 @@ from ..web import Once, Pager, catalogue, is_htmx, page_or_fragment
 from . import history as hist
 from . import counselling, listening, live, meetings
 from .forms import ActionForm, GroupForm, LearnerForm, NoteForm
-from .scope import checked_form, enrollment_or_404, workshop_or_404
+from .scope import checked_form, enrollment_or_404, enrollment_or_none, workshop_or_404
 
 bp = Blueprint("teach", __name__, url_prefix="/teach")
 access.guard(bp, access.STAFF)
@@ -253,10 +253,21 @@ def _delete_account(learner: User) -> None:
     db.session.delete(learner)
 
 
+def _already_gone(workshop):
+    """A second tap on Remove or Delete (a double tap, a second tablet with the page still open): the
+    person is no longer in the group, so the answer is the group's list with that said, never a 404
+    page. The same for any id not in the group: nothing is touched and nothing is told about it."""
+    checked_form()
+    flash(_("This person is no longer in the group."), "ok")
+    return redirect(url_for("teach.learners", workshop_id=workshop.id), code=303)
+
+
 @bp.route("/groups/<int:workshop_id>/learners/<int:learner_id>/remove", methods=["GET", "POST"])
 def learner_remove(workshop_id: int, learner_id: int):
     """She leaves the group: her progress in it goes; if it was her only group, her account goes too."""
     workshop = workshop_or_404(workshop_id)
+    if request.method == "POST" and enrollment_or_none(workshop, learner_id) is None:
+        return _already_gone(workshop)
     enrollment = enrollment_or_404(workshop, learner_id)
     learner = enrollment.learner
     if request.method == "POST":
@@ -399,6 +410,8 @@ def learner_photo(workshop_id: int, learner_id: int, sim: str, name: str):
 def learner_delete(workshop_id: int, learner_id: int):
     """Delete her and everything stored about her, in every group, after a confirmation."""
     workshop = workshop_or_404(workshop_id)
+    if request.method == "POST" and enrollment_or_none(workshop, learner_id) is None:
+        return _already_gone(workshop)
     enrollment = enrollment_or_404(workshop, learner_id)
     learner = enrollment.learner
     if request.method == "POST":

@@ -17,12 +17,16 @@ def workshop_or_404(workshop_id: int) -> Workshop:
     return workshop
 
 
-def enrollment_or_404(workshop: Workshop, learner_id: int) -> Enrollment:
+def enrollment_or_none(workshop: Workshop, learner_id: int) -> Enrollment | None:
     """A learner only through a group she may see: never by id alone."""
-    enrollment = db.session.scalar(
+    return db.session.scalar(
         db.select(Enrollment).join(Enrollment.learner)
         .where(Enrollment.workshop_id == workshop.id, Enrollment.learner_id == learner_id, User.role == Role.LEARNER)
     )
+
+
+def enrollment_or_404(workshop: Workshop, learner_id: int) -> Enrollment:
+    enrollment = enrollment_or_none(workshop, learner_id)
     if enrollment is None:
         abort(404)
     return enrollment
