@@ -96,11 +96,25 @@ _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 REDIS_TEST_URL = f"redis://127.0.0.1:6379/{5 + int(_WORKER.removeprefix('gw') or 0) % 11}"
 
 
+def _shift_the_clock() -> None:
+    """ASKEL_TEST_DAYS_AHEAD=N runs the suite as if today were N days later (the real hour, another
+    weekday): `for n in 1 2 3 4 5 6; do ASKEL_TEST_DAYS_AHEAD=$n make test; done` finds a test that
+    holds only on the weekday it was written on (main once failed on every day but Tuesday). Tests
+    that freeze the clock still do; when they let it go it runs shifted again."""
+    days = int(os.environ.get("ASKEL_TEST_DAYS_AHEAD") or 0)
+    if days:
+        from datetime import datetime, timedelta, timezone
+
+        clock._system_now = lambda: datetime.now(timezone.utc) + timedelta(days=days)
+        clock.set_source(None)
+
+
 def pytest_configure(config):
     """Under pytest-xdist every worker is a process of its own with its own app, server and browser;
     on PostgreSQL each also gets a database of its own (<name>_gw0, …), made here if missing, so
     the workers never empty each other's tables. Names derived from TEST_DATABASE_URL (the migration
     and restore drills) follow, since they read the variable after this."""
+    _shift_the_clock()
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     base = os.environ.get("TEST_DATABASE_URL")
     if not worker or not base:

@@ -122,6 +122,25 @@ def wait_for_async(page, predicate: str, timeout_ms: int = 10_000) -> None:
     }}""")
 
 
+def wait_for_picture(page, selector: str, timeout_ms: int = 30_000) -> None:
+    """Wait until the picture at `selector` has loaded and has a size. A picture the browser gave up on
+    (complete, but 0 px wide) fails at once, saying what the server answered for it, instead of
+    waiting out the timeout and saying nothing (a CI run once timed out on the bill the practice
+    phone scans, and left no clue)."""
+    from playwright.sync_api import expect
+
+    picture = page.locator(selector).first
+    expect(picture).to_be_attached(timeout=timeout_ms)
+    page.wait_for_function("(s) => { const img = document.querySelector(s); return img && img.complete; }",
+                           arg=selector, timeout=timeout_ms)
+    if page.evaluate("(s) => document.querySelector(s).naturalWidth", selector) > 0:
+        return
+    src = page.evaluate("(s) => document.querySelector(s).currentSrc || document.querySelector(s).src", selector)
+    answer = page.request.get(src)
+    raise AssertionError(f"{selector} did not load: {src} answers {answer.status} "
+                         f"{answer.headers.get('content-type')!r}: {answer.body()[:300]!r}")
+
+
 def sign_in(page, base: str, code: str) -> None:
     """A learner types her code on the sign-in page and lands on her home."""
     page.goto(f"{base}/sign-in")

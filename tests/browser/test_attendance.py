@@ -3,6 +3,7 @@ four languages; a learner's meetings on a 360-px phone in Arabic (issue 18, item
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -18,7 +19,9 @@ NAMES = ["Amina", "Hodan", "Faadumo", "Sahra"]
 
 
 def _group(app, factory, locale="en"):
-    """An instructor (in `locale`), her group of four with its meetings: (workshop id, [meeting ids])."""
+    """An instructor (in `locale`), her group of four with its meetings: (workshop id, [meeting ids]).
+    The group began two weeks ago, so its first two meetings are past (or today) on every weekday: a
+    later day's register has nothing to tap."""
     uid = factory.staff("deeqa")
     with app.app_context():
         db.session.get(User, uid).locale = locale
@@ -27,6 +30,7 @@ def _group(app, factory, locale="en"):
     for name in NAMES:
         factory.learner(wid, name=name)
     with app.app_context():
+        db.session.get(Workshop, wid).starts_on = clock.today() - timedelta(days=14)
         attendance.sync_meetings(db.session.get(Workshop, wid))
         db.session.commit()
         return wid, [m.id for m in attendance.meetings_of(wid)]

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, TABLET, sign_in as site_sign_in
+from tests.browser.conftest import PHONE, TABLET, wait_for_picture
+from tests.browser.conftest import sign_in as site_sign_in
 from flask_babel import force_locale
 
 from workshop.extensions import db
@@ -52,10 +53,8 @@ def test_arabic_learner_pays_the_electricity_bill_on_a_phone(app, factory, live_
     page.click(f"a[href='{B}/mail']")
     bill = the_bill(app, uid, "electricity")
     page.click(f"a[href='{B}/mail/{bill.id}']")
-    page.locator("img.bill-picture").wait_for()
     # the picture is drawn from her sandbox on the server; a loaded machine may take a moment
-    page.wait_for_function("() => { const img = document.querySelector('img.bill-picture');"
-                           " return img.complete && img.naturalWidth > 0; }", timeout=15000)
+    wait_for_picture(page, "img.bill-picture")
     page.screenshot(path="test-results/bank-ar-bill.png", full_page=True)
     # She types what she reads, with one digit of the reference wrong.
     page.goto(f"{live_server}{B}/pay")
@@ -151,9 +150,9 @@ def test_scanning_the_paper_bill_with_the_practice_phone(app, factory, live_serv
     page.wait_for_url(re.compile(r".*/pay/scan$"))
     if page.locator(f"input[name=bill][value='{bill.id}']").count() == 0:  # point the camera at the daycare bill
         page.click(f"a[href='{B}/pay/scan?bill={bill.id}']")
+        page.wait_for_url(re.compile(rf".*/pay/scan\?bill={bill.id}$"))
     view, frame = page.locator(".scan-view"), page.locator(".scan-frame")
-    page.wait_for_function("() => { const img = document.querySelector('img.scan-bill');"
-                           " return img && img.complete && img.naturalWidth > 0; }", timeout=15000)
+    wait_for_picture(page, "img.scan-bill")
     assert view.is_visible() and frame.is_visible()
     box, frame_box = view.bounding_box(), frame.bounding_box()
     assert box["width"] <= 360 and frame_box["x"] >= box["x"] and frame_box["width"] < box["width"]
