@@ -64,14 +64,30 @@ def fi_datetime_plain(moment: datetime, pattern: str = "d.M.yyyy H.mm") -> str:
     return _babel_datetime(helsinki(moment), pattern, locale=FINNISH)
 
 
+# Interface dates as a reader in Finland reads them. Babel's English is American (12/2/26, 2:05 PM): English
+# is written as in Finland, day first with the whole year and a 24-hour clock (02/12/2026, 14.05). Babel's
+# short Somali date has a two-digit year (02/12/26): it gets the whole year, its clock kept.
+_DATE_LOCALES = {"en": "en_FI"}
+_SHORT_PATTERNS = {"so": {"date": "dd/MM/yyyy", "datetime": "dd/MM/yyyy h:mm a"}}
+
+
+def _date_pattern(locale: str, pattern: str, kind: str) -> tuple[str, str]:
+    """(Babel locale, pattern) for an interface date of `locale`."""
+    if pattern == "short" and locale in _SHORT_PATTERNS:
+        return locale, _SHORT_PATTERNS[locale][kind]
+    return _DATE_LOCALES.get(locale, locale), pattern
+
+
 def local_date_plain(value: date | datetime, locale: str, pattern: str = "short") -> str:
     if isinstance(value, datetime):
         value = helsinki(value).date()
-    return _babel_date(value, pattern, locale=locale).translate(_MARKS)
+    babel_locale, pattern = _date_pattern(locale, pattern, "date")
+    return _babel_date(value, pattern, locale=babel_locale).translate(_MARKS)
 
 
 def local_datetime_plain(moment: datetime, locale: str, pattern: str = "short") -> str:
-    return _babel_datetime(helsinki(moment), pattern, locale=locale).translate(_MARKS)
+    babel_locale, pattern = _date_pattern(locale, pattern, "datetime")
+    return _babel_datetime(helsinki(moment), pattern, locale=babel_locale).translate(_MARKS)
 
 
 def percent_plain(whole: int, locale: str) -> str:

@@ -244,3 +244,30 @@ def test_a_later_days_register_lists_the_names_with_nothing_to_tap(app, factory,
     assert page.locator(".notice[role=status]").is_visible()
     page.screenshot(path="test-results/attendance-later-ar.png", full_page=True)
     context.close()
+
+
+def test_a_held_meeting_with_marks_is_not_moved_ahead_in_arabic(app, factory, live_server, browser):
+    """Moving a meeting where people are marked present to a day that has not come would count them as reached at
+    a meeting not yet held: refused at the top of the form, in her language and direction, the date kept."""
+    wid, meetings = _group(app, factory, locale="ar")
+    with app.app_context():
+        enrollment = db.session.scalar(db.select(Enrollment.id).join(User).where(User.display_name == "Amina"))
+        attendance.mark(db.session.get(attendance.Meeting, meetings[0]), enrollment, True, None)
+        db.session.commit()
+        held_on = db.session.get(attendance.Meeting, meetings[0]).day
+    context, page = staff_page(browser, live_server, "deeqa", "/teach/", **TABLET_LANDSCAPE)
+    page.goto(f"{live_server}/teach/groups/{wid}/meetings/{meetings[0]}/edit")
+    ahead = clock.today() + timedelta(days=3)
+    page.fill("input[name=day]", ahead.isoformat())
+    page.click("button[name=action][value=save]")
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("لا يمكن نقله إلى يوم لاحق")
+    assert page.get_attribute("html", "dir") == "rtl"
+    seen = page.evaluate(SUMMARY_IN_VIEW)
+    assert seen["focused"] and seen["inView"], seen
+    assert page.input_value("input[name=day]") == ahead.isoformat()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    page.screenshot(path="test-results/attendance-move-ahead-ar.png", full_page=True)
+    with app.app_context():
+        assert db.session.get(attendance.Meeting, meetings[0]).day == held_on
+    context.close()

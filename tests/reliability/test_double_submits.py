@@ -294,7 +294,9 @@ def _jpeg() -> bytes:
 
 def _answers(form, html: str) -> tuple[dict, list[str]]:
     """What she sends in `form` (shown on `html`), and the names of its file inputs."""
-    from datetime import date, timedelta
+    from datetime import timedelta
+
+    from workshop import clock
 
     shown = [value.strip() for value in SHOWN_RE.findall(html)]
     selects = {name: (OPTION_RE.findall(body) or [""])[0] for name, body in SELECT_RE.findall(html)}
@@ -305,7 +307,7 @@ def _answers(form, html: str) -> tuple[dict, list[str]]:
         if kind == "select":
             data[name] = selects.get(name, default)
         elif kind == "date":
-            data[name] = default or (date.today() + timedelta(days=14)).isoformat()
+            data[name] = default or (clock.today() + timedelta(days=14)).isoformat()
         elif kind in PLAIN and not default:
             data[name] = shown.pop(0) if shown else PLAIN[kind]
         else:

@@ -170,3 +170,31 @@ def test_two_tabs_keeping_a_take_of_the_same_text_at_once_keep_one_recording(app
         if statuses != [200, 200] or len(rows) != 1 or files != [f"narrations/so/{rows[0].filename}"]:
             failures.append((round_, statuses, len(rows), files))
     assert failures == [], failures[:3]
+
+
+def test_sending_take_after_take_is_paused_per_person_before_decoding(app, world, monkeypatch):
+    """Decoding and encoding a take costs the server seconds, and a refused one is never kept: SENDS an hour
+    per person, kept or refused, in the session and on a text's own page together; then she is told to wait,
+    in her language. Another reader sends as before."""
+    from limits import parse
+
+    from tests.review.helpers import upload
+    from workshop import review
+    from workshop.review import audio
+
+    monkeypatch.setattr(review, "SENDS", parse("3 per hour"))
+    decoded = []
+    real_prepare = audio.prepare
+    monkeypatch.setattr(audio, "prepare", lambda data: decoded.append(1) or real_prepare(data))
+    deeqa, context = world["clients"]["instructor"], units(app, "so")[0][0]
+    assert take(deeqa, context, b"not a sound").status_code == 422
+    assert take(deeqa, context, sounds.take(3, 0.5, 0.5)).status_code == 200
+    assert upload(deeqa, "so", sounds.take(3, 0.5, 0.5)).status_code == 303
+    paused = take(deeqa, context, sounds.take(3, 0.5, 0.5))
+    wait = said(app, "so", "Many recordings were sent in the last hour. Please wait a while, then send this one again.")
+    assert paused.status_code == 429 and paused.get_json() == {"saved": False, "message": wait}
+    page = upload(deeqa, "so", sounds.take(3, 0.5, 0.5))
+    assert page.status_code == 429 and wait in page.get_data(as_text=True)
+    assert len(decoded) == 3  # the fourth and fifth were never decoded
+    rasha = world["clients"]["other_instructor"]
+    assert take(rasha, units(app, "ar")[0][0], sounds.take(3, 0.5, 0.5), locale="ar").status_code == 200

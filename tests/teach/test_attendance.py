@@ -322,7 +322,7 @@ def test_she_sees_the_meetings_she_came_to(app, factory, frozen_clock):
     assert sign_in(client, code).status_code == 303
     html = client.get("/my-progress").get_data(as_text=True)
     assert "Group meetings" in html and "You came to 2 of 7 meetings." in html
-    assert "6.1.2026" in html or "1/6/26" in html or "Jan 6, 2026" in html
+    assert "06/01/2026" in html  # English as written in Finland: day first, the whole year (not 1/6/26)
 
 
 def test_the_instructor_sees_it_on_her_learner_page(app, teacher, factory):
@@ -431,3 +431,34 @@ def _enrollment(app, learner_id: int, workshop_id: int) -> int:
     with app.app_context():
         return db.session.scalar(db.select(Enrollment.id).where(Enrollment.learner_id == learner_id,
                                                                 Enrollment.workshop_id == workshop_id))
+
+
+def test_a_meeting_with_marks_is_not_moved_to_a_later_day(app, teacher, factory):
+    """Moving a held meeting ahead would count those marked as reached at a meeting not yet held: refused with
+    the reason on the date field, the meeting unchanged; without marks it moves, and with marks it moves
+    to another past day."""
+    client, _uid, wid = teacher
+    learner_id, _code, _ = factory.learner(wid, name="Hodan")
+    client.get(f"/teach/groups/{wid}/meetings")  # made from the schedule
+    held = next(m for m in _meetings(app, wid) if m.day <= clock.today())
+    with app.app_context():
+        attendance.mark(db.session.get(Meeting, held.id), _enrollment(app, learner_id, wid), True, None)
+        db.session.commit()
+    edit = f"/teach/groups/{wid}/meetings/{held.id}/edit"
+    token = csrf_token(client, edit)
+    ahead = (clock.today() + timedelta(days=2)).isoformat()
+    refused = client.post(edit, data={"csrf_token": token, "day": ahead, "starts_at": "17:15", "note": "",
+                                      "action": "save"})
+    assert refused.status_code == 422
+    assert "so it cannot be moved to a later day" in refused.get_data(as_text=True)
+    after = next(m for m in _meetings(app, wid) if m.id == held.id)
+    assert after.day == held.day and after.starts_at == held.starts_at
+    earlier = (held.day - timedelta(days=1)).isoformat()
+    assert client.post(edit, data={"csrf_token": token, "day": earlier, "starts_at": "17:15", "note": "",
+                                   "action": "save"}).status_code == 303
+    # her mark taken away, the meeting may go ahead
+    client.post(f"/teach/groups/{wid}/meetings/{held.id}/learners/{learner_id}",
+                data={"csrf_token": token, "present": "0"})
+    assert client.post(edit, data={"csrf_token": token, "day": ahead, "starts_at": "17:15", "note": "",
+                                   "action": "save"}).status_code == 303
+    assert next(m for m in _meetings(app, wid) if m.id == held.id).day.isoformat() == ahead

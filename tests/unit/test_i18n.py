@@ -104,3 +104,19 @@ def test_a_list_of_names_uses_the_readers_comma_and_keeps_each_name_whole(app):
     with app.test_request_context(), force_locale("ar"):
         html = app.jinja_env.from_string("{{ names|listing }}").render(names=["Amina", "Hibaaq"])
     assert "\u060c" in html
+
+
+def test_interface_dates_are_read_as_in_finland_with_the_whole_year():
+    """Babel's English is American (12/2/26, 2:05 PM) and its short Somali date has a two-digit year: a
+    reader in Finland gets the day first, the whole year, and English a 24-hour clock."""
+    from datetime import date, datetime
+
+    from workshop.formats import local_date_plain, local_datetime_plain
+
+    day, moment = date(2026, 12, 2), datetime(2026, 12, 2, 12, 5)  # 14.05 in Helsinki
+    assert {loc: local_date_plain(day, loc) for loc in ("so", "ar", "fi", "en")} == {
+        "so": "02/12/2026", "ar": "2/12/2026", "fi": "2.12.2026", "en": "02/12/2026"}
+    assert local_datetime_plain(moment, "en") == "02/12/2026, 14.05"
+    assert local_datetime_plain(moment, "fi") == "2.12.2026 14.05"
+    assert local_datetime_plain(moment, "so").startswith("02/12/2026 ")
+    assert local_date_plain(day, "en", "long") == "2 December 2026"

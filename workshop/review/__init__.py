@@ -20,11 +20,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from limits import parse
+from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import access, i18n, storage
 from ..address import OVERLAY_LOCALES
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import Role, utcnow
 from ..web import catalogue, is_htmx, page_or_fragment
 from . import audio, cli, narration, state
@@ -45,7 +47,23 @@ REFUSALS = {
     "unreadable": _l("Askel could not read this sound file. Please record it again."),
     "missing": _l("Choose a sound file, or record one."),
     "silent": _l("The recording is silent. Check that the microphone is on, then record again."),
+    "often": _l("Many recordings were sent in the last hour. Please wait a while, then send this one again."),
 }
+
+# Recordings one person may send in an hour, kept or refused: decoding and encoding one takes the server up
+# to a few seconds. A reader at her steadiest says a text every ten seconds (360 an hour); a script is
+# stopped at this. Counted in the limiter's storage (shared by every process), per person, never per address.
+SENDS = parse("600 per hour")
+
+
+def _may_send() -> bool:
+    """Counts one recording sent; False when this person has sent SENDS within the hour. If the limiter's
+    storage cannot be reached she may (her recording is worth more than the count)."""
+    try:
+        return FixedWindowRateLimiter(limiter.storage).hit(SENDS, "askel-narration", str(current_user.id))
+    except Exception:  # noqa: BLE001  (any storage failure)
+        current_app.logger.warning("Narrations: the limiter storage cannot be reached; not counted.")
+        return True
 
 
 class ActionForm(FlaskForm):
@@ -389,6 +407,8 @@ def narration_page(locale: str, course_id: str, lesson_id: str, step_id: str):
         data = upload.read(audio.MAX_BYTES + 1) if upload else b""
         if not data:
             error, status = REFUSALS["missing"], 422
+        elif not _may_send():
+            error, status = REFUSALS["often"], 429
         else:
             try:
                 sound = audio.prepare(data)  # the one small format phones play, trimmed and evened out
@@ -553,6 +573,8 @@ def session_take(locale: str):
     data = upload.read(audio.MAX_BYTES + 1) if upload else b""
     if not data:
         return jsonify(saved=False, message=str(REFUSALS["missing"])), 422
+    if not _may_send():
+        return jsonify(saved=False, message=str(REFUSALS["often"])), 429
     try:
         prepared = audio.prepare(data)
     except audio.AudioError as refusal:

@@ -49,6 +49,19 @@ def _refuse_a_second_meeting(workshop, form: MeetingForm, other_than: int | None
     return True
 
 
+def _refuse_marks_ahead(meeting: attendance.Meeting, form: MeetingForm) -> bool:
+    """True (and the error on the date field) when people are marked present at the meeting and the form
+    moves it to a day that has not come: the marks would count them as reached at a meeting not yet held
+    (the register refuses a mark ahead for the same reason)."""
+    day = form.day.data
+    if day is None or day <= clock.today() or day == meeting.day or not attendance.present_at(meeting.id):
+        return False
+    form.day.errors = [*form.day.errors, _(
+        "People are marked present at this meeting, so it cannot be moved to a later day. Their marks can first be "
+        "taken away in its attendance, or a new meeting added on that day.")]
+    return True
+
+
 def _problems(form: MeetingForm) -> dict[str, str]:
     """Each field's first error, for the summary at the top of the form."""
     return {name: errors[0] for name, errors in form.errors.items()}
@@ -109,7 +122,8 @@ def edit(workshop_id: int, meeting_id: int):
         if action not in ("save", "cancel", "restore"):
             abort(400)
         stays_cancelled = action == "cancel" or (action == "save" and meeting.cancelled)
-        if form.validate_on_submit() and (stays_cancelled or not _refuse_a_second_meeting(workshop, form, meeting.id)):
+        if (form.validate_on_submit() and not _refuse_marks_ahead(meeting, form)
+                and (stays_cancelled or not _refuse_a_second_meeting(workshop, form, meeting.id))):
             meeting.day, meeting.starts_at = form.day.data, form.starts_at.data
             meeting.note = (form.note.data or "").strip() or None
             if action != "save":
