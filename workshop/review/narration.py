@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from flask import current_app, has_request_context
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from flask_babel import force_locale
 
@@ -243,16 +244,21 @@ def keep(unit: Unit, data: bytes, sound: audio.Audio, recorded_by: int | None, r
         read_hash, text = text_hash(unit.text), unit.text
     else:
         text = None
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         try:
             return _keep_once(unit, data, sound, recorded_by, read_hash, text)
-        except IntegrityError:
-            # the first recording of this text was kept at the same moment by another request: this
-            # take replaces it, as it would a moment later (the sound is put again: the rollback took it)
+        except (IntegrityError, _Replaced):
+            # another take of this text was kept at the same moment (its first recording, or a new one over
+            # the one this take read): this take replaces it, as it would a moment later (the sound is put
+            # again: the rollback took it)
             db.session.rollback()
-            if attempt == 2:
+            if attempt == 3:
                 raise
     raise AssertionError("unreachable")
+
+
+class _Replaced(Exception):
+    """The recording this take read was replaced by another take before this one was kept."""
 
 
 def _keep_once(unit: Unit, data: bytes, sound: audio.Audio, recorded_by: int | None, read_hash: str,
@@ -263,6 +269,14 @@ def _keep_once(unit: Unit, data: bytes, sound: audio.Audio, recorded_by: int | N
         .with_for_update())
     filename = f"{secrets.token_urlsafe(12)}.{sound.extension}"
     if existing is not None:
+        # claimed by the sound it names: SQLite has no row lock, so a take kept meanwhile over the same
+        # recording shows as no row claimed (the write waits for that one's commit), and this one starts
+        # again from the recording that now stands, instead of leaving that one's sound named by nothing
+        claimed = db.session.execute(
+            sa.update(Narration).where(Narration.id == existing.id, Narration.filename == existing.filename)
+            .values(filename=filename).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            raise _Replaced
         storage.files().delete(stored_name(unit.locale, existing.filename))
     storage.files().put(stored_name(unit.locale, filename), data)
     row = existing or Narration(locale=unit.locale, context=unit.context, variant=unit.variant)
