@@ -232,3 +232,21 @@ def test_a_camera_that_opens_another_browser_comes_back_to_the_qr_address_after_
     assert signed_in.status_code == 303 and signed_in.location.endswith(f"{BASE}/qr/{pad.QR_CODE}")
     assert client.get(signed_in.location).status_code == 200
     assert check(app, uid, "phone.scanned_qr").done
+
+
+def test_a_father_types_a_mans_e_mail_address(app, factory):
+    """The practice family's e-mail address is a woman's; a father, whom the texts address as a man, types
+    a man's (the page shows it, and the check asks for it)."""
+    from workshop import address
+
+    client, uid = learner(app, factory, name="Abdi")
+    with app.app_context():
+        db.session.get(User, uid).address = address.MASCULINE
+        db.session.commit()
+    assert pad.EMAIL_MASCULINE in client.get(BASE + "/type").get_data(as_text=True)
+    post(client, "/type", address=pad.ADDRESS, email=pad.EMAIL)
+    assert not check(app, uid, "phone.typed_text").done
+    post(client, "/type", address=pad.ADDRESS, email=pad.EMAIL_MASCULINE)
+    assert check(app, uid, "phone.typed_text").done
+    page = client.get(BASE + "/type").get_data(as_text=True)
+    assert pad.EMAIL not in page and "Right: exactly the same." in page

@@ -20,7 +20,8 @@ def tapped_button(learner, state: PhoneState) -> Result:
 
 @sandbox_check("phone.typed_text", PhoneState)
 def typed_text(learner, state: PhoneState) -> Result:
-    for typed, target in ((state.typed_address, pad.ADDRESS), (state.typed_email, pad.EMAIL)):
+    targets = pad.targets(learner)
+    for typed, target in ((state.typed_address, targets["address"]), (state.typed_email, targets["email"])):
         if not pad.same(typed, target):
             return Result(False, str(pad.difference(typed, target)))
     return Result(True)

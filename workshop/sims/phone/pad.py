@@ -12,14 +12,14 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from ... import clock
+from ... import address, clock
 from ...extensions import db
 from .models import PhoneState
 
 # Typed exactly, as a Finnish form wants them: ä and ö, capitals, numbers, @.
 ADDRESS = "Männikkötie 5 B 12, 02230 Espoo"
-EMAIL = "hodan.farah@esimerkki.fi"
-TARGETS = {"address": ADDRESS, "email": EMAIL}
+EMAIL = "hodan.farah@esimerkki.fi"  # a mother's, in the practice family's name
+EMAIL_MASCULINE = "abdi.farah@esimerkki.fi"  # a father types a man's address, not hers
 
 # The practice bill whose barcode she copies: a made-up account and reference, her own due date.
 BBAN = "15903000012345"  # the 14 digits after FIxx
@@ -30,6 +30,13 @@ QR_CODE = "harjoitus"
 ADDRESSES = {"tuki": "https://kela-tuki.com/asiointi", "real": "https://www.kela.fi/asiointi",
              "maksu": "https://www.kela.fi.maksu-palvelu.net/"}
 REAL_ADDRESS = "real"  # the practice QR code opens /practice/phone/qr/harjoitus (no link leads there)
+
+
+def targets(learner) -> dict[str, str]:
+    """The texts she types exactly: the street address, and an e-mail address of her own kind (a father,
+    whom the texts address as a man, gets a man's name in it)."""
+    email = EMAIL_MASCULINE if getattr(learner, "address", None) == address.MASCULINE else EMAIL
+    return {"address": ADDRESS, "email": email}
 
 
 def iban(bban: str = BBAN) -> str:

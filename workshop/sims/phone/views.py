@@ -65,11 +65,11 @@ def type_text():
             typed_address=_field("address"), typed_email=_field("email")))
         db.session.commit()
         return redirect(url_for("phone.type_text"), code=303)
-    results = {key: (state_value, pad.same(state_value, target), pad.difference(state_value, target))
-               for key, target, state_value in (("address", pad.ADDRESS, state.typed_address),
-                                                ("email", pad.EMAIL, state.typed_email))}
+    targets = pad.targets(current_user)
+    results = {key: (state_value, pad.same(state_value, targets[key]), pad.difference(state_value, targets[key]))
+               for key, state_value in (("address", state.typed_address), ("email", state.typed_email))}
     tried = state.typed_address is not None or state.typed_email is not None
-    return render_template("phone/type.html", state=state, targets=pad.TARGETS, results=results, tried=tried,
+    return render_template("phone/type.html", state=state, targets=targets, results=results, tried=tried,
                            section="type")
 
 
