@@ -221,3 +221,52 @@ def test_two_takes_replacing_a_recording_at_once_leave_one_sound(app, world):
         if statuses != [200, 200] or len(rows) != 1 or files != [f"narrations/so/{rows[0].filename}"]:
             failures.append((round_, statuses, len(rows), files))
     assert failures == [], failures[:3]
+
+
+def test_a_take_kept_while_the_recording_is_deleted_leaves_no_sound_named_by_nothing(app, world, monkeypatch):
+    """One tab deletes the recording while another keeps a new take of it, the take committed between the
+    deletion's read and its delete (held there on purpose): the deletion deleted the row by its id, the new
+    take's row, and left the new sound named by nothing. Now nothing is left, or the take with its one sound."""
+    import threading
+
+    from flask import has_request_context, request
+
+    from tests.conftest import csrf_token
+    from tests.reliability.test_races import together
+    from tests.review.helpers import STEP, upload
+    from workshop.review import narration
+    from workshop.storage import StoredFile
+
+    deeqa, liisa = world["clients"]["instructor"], world["clients"]["coordinator"]
+    sound = sounds.take(2, 0.5, 0.5)
+    delete = f"/review/so/{LESSON[0]}/{LESSON[1]}/{STEP}/narration/delete"
+    token = csrf_token(liisa)
+    real_recording, real_keep = narration.recording, narration.keep
+    read, kept = threading.Event(), threading.Event()
+
+    def deletion_reads_then_waits(*args, **kwargs):
+        row = real_recording(*args, **kwargs)
+        if has_request_context() and request.endpoint == "review.narration_delete" and not kept.is_set():
+            read.set()
+            kept.wait(10)
+        return row
+
+    def take_kept_after_the_read(*args, **kwargs):
+        read.wait(10)
+        try:
+            return real_keep(*args, **kwargs)
+        finally:
+            kept.set()
+
+    monkeypatch.setattr(narration, "recording", deletion_reads_then_waits)
+    monkeypatch.setattr(narration, "keep", take_kept_after_the_read)
+    for _round in range(2):
+        read.set(), kept.set()
+        assert upload(deeqa, "so", sound).status_code == 303  # the recording one deletes, the other replaces
+        read.clear(), kept.clear()
+        answers = together(lambda: upload(deeqa, "so", sound), lambda: liisa.post(delete, data={"csrf_token": token}))
+        assert [getattr(a, "status_code", repr(a)) for a in answers] == [303, 303]
+        with app.app_context():
+            rows = db.session.scalars(db.select(Narration)).all()
+            files = db.session.scalars(db.select(StoredFile.name).where(StoredFile.name.like("narrations/%"))).all()
+        assert files == [f"narrations/so/{row.filename}" for row in rows]
