@@ -70,7 +70,7 @@ MAY_IMPORT: dict[str, set[str]] = {
               "models", "privacy", "review", "web"},
     "admin": {"access", "address", "attendance", "clock", "counsel", "csvsafe", "extensions", "formats", "i18n", "models", "review", "web"},
     "review": {"access", "address", "config", "extensions", "i18n", "models", "storage", "web"},
-    "sims": {"access", "clock", "curriculum", "extensions", "formats", "i18n", "models", "redirects", "storage", "web"},
+    "sims": {"access", "address", "clock", "curriculum", "extensions", "formats", "i18n", "models", "redirects", "storage", "web"},
     "backup": {"extensions", "models", "review", "storage"},
     "cli": {"admin", "attendance", "backup", "clock", "counsel", "curriculum", "extensions", "i18n_tools", "models", "review"},
     "wsgi": {"address", "extensions", "i18n"},
