@@ -147,28 +147,48 @@ def test_a_masculine_take_is_kept_apart_from_hers(app, world):
     assert take_of(his.context, "neuter").status_code == 404
 
 
-def test_two_tabs_keeping_a_take_of_the_same_text_at_once_keep_one_recording(app, world):
-    """Two tabs of the session (or a narrator and the coordinator) keep a take of the same text at the
-    same moment: each is told it is saved, one recording stands with its one sound, never a 5xx."""
-    from tests.reliability.test_races import together
+def recordings_and_sounds(app) -> tuple[list[Narration], list[str]]:
+    """Every recording, and the name of every narration sound in storage."""
     from workshop.storage import StoredFile
+
+    with app.app_context():
+        rows = db.session.scalars(db.select(Narration)).all()
+        files = db.session.scalars(db.select(StoredFile.name).where(StoredFile.name.like("narrations/%"))).all()
+        return rows, files
+
+
+def two_takes_at_once(app, world, before_each) -> list:
+    """Eight rounds of a narrator and the coordinator keeping a take of the same text at the same moment,
+    `before_each(take_of_deeqa)` run first in each: the rounds where either was not told it is saved, or
+    not exactly one recording stands with its one sound."""
+    from tests.reliability.test_races import together
 
     deeqa, liisa = world["clients"]["instructor"], world["clients"]["coordinator"]
     context = units(app, "so")[0][0]
     sound = sounds.take(2, 0.5, 0.5)
     failures = []
     for round_ in range(8):
+        before_each(lambda: take(deeqa, context, sound))
+        answers = together(lambda: take(deeqa, context, sound), lambda: take(liisa, context, sound))
+        statuses = [getattr(a, "status_code", repr(a)) for a in answers]
+        rows, files = recordings_and_sounds(app)
+        if statuses != [200, 200] or len(rows) != 1 or files != [f"narrations/so/{rows[0].filename}"]:
+            failures.append((round_, statuses, len(rows), files))
+    return failures
+
+
+def test_two_tabs_keeping_a_take_of_the_same_text_at_once_keep_one_recording(app, world):
+    """Two tabs of the session (or a narrator and the coordinator) keep a take of the same text at the
+    same moment: each is told it is saved, one recording stands with its one sound, never a 5xx."""
+    from workshop.storage import StoredFile
+
+    def no_recording_yet(_take):
         with app.app_context():
             db.session.execute(db.delete(Narration))
             db.session.execute(db.delete(StoredFile).where(StoredFile.name.like("narrations/%")))
             db.session.commit()
-        answers = together(lambda: take(deeqa, context, sound), lambda: take(liisa, context, sound))
-        statuses = [getattr(a, "status_code", repr(a)) for a in answers]
-        with app.app_context():
-            rows = db.session.scalars(db.select(Narration)).all()
-            files = db.session.scalars(db.select(StoredFile.name).where(StoredFile.name.like("narrations/%"))).all()
-        if statuses != [200, 200] or len(rows) != 1 or files != [f"narrations/so/{rows[0].filename}"]:
-            failures.append((round_, statuses, len(rows), files))
+
+    failures = two_takes_at_once(app, world, no_recording_yet)
     assert failures == [], failures[:3]
 
 
@@ -204,22 +224,11 @@ def test_two_takes_replacing_a_recording_at_once_leave_one_sound(app, world):
     """A text has its recording; two tabs keep a new take of it at the same moment. Each replaces the one it
     read, so the first's new sound was left behind, named by no recording (SQLite has no row lock): one
     recording stands with its one sound, each is told it is saved."""
-    from tests.reliability.test_races import together
-    from workshop.storage import StoredFile
 
-    deeqa, liisa = world["clients"]["instructor"], world["clients"]["coordinator"]
-    context = units(app, "so")[0][0]
-    sound = sounds.take(2, 0.5, 0.5)
-    failures = []
-    for round_ in range(8):
-        assert take(deeqa, context, sound).status_code == 200  # the recording the two replace
-        answers = together(lambda: take(deeqa, context, sound), lambda: take(liisa, context, sound))
-        statuses = [getattr(a, "status_code", repr(a)) for a in answers]
-        with app.app_context():
-            rows = db.session.scalars(db.select(Narration)).all()
-            files = db.session.scalars(db.select(StoredFile.name).where(StoredFile.name.like("narrations/%"))).all()
-        if statuses != [200, 200] or len(rows) != 1 or files != [f"narrations/so/{rows[0].filename}"]:
-            failures.append((round_, statuses, len(rows), files))
+    def a_recording_to_replace(take_of_deeqa):
+        assert take_of_deeqa().status_code == 200
+
+    failures = two_takes_at_once(app, world, a_recording_to_replace)
     assert failures == [], failures[:3]
 
 
@@ -235,7 +244,6 @@ def test_a_take_kept_while_the_recording_is_deleted_leaves_no_sound_named_by_not
     from tests.reliability.test_races import together
     from tests.review.helpers import STEP, upload
     from workshop.review import narration
-    from workshop.storage import StoredFile
 
     deeqa, liisa = world["clients"]["instructor"], world["clients"]["coordinator"]
     sound = sounds.take(2, 0.5, 0.5)
@@ -266,7 +274,5 @@ def test_a_take_kept_while_the_recording_is_deleted_leaves_no_sound_named_by_not
         read.clear(), kept.clear()
         answers = together(lambda: upload(deeqa, "so", sound), lambda: liisa.post(delete, data={"csrf_token": token}))
         assert [getattr(a, "status_code", repr(a)) for a in answers] == [303, 303]
-        with app.app_context():
-            rows = db.session.scalars(db.select(Narration)).all()
-            files = db.session.scalars(db.select(StoredFile.name).where(StoredFile.name.like("narrations/%"))).all()
+        rows, files = recordings_and_sounds(app)
         assert files == [f"narrations/so/{row.filename}" for row in rows]
