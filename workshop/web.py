@@ -11,6 +11,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from limits import RateLimitItem
+from limits.strategies import FixedWindowRateLimiter
 from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -18,7 +20,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import access, address, formats, i18n
 from .auth.throttle import counters
-from .extensions import db, login_manager
+from .extensions import db, limiter, login_manager
 from .models import FormSubmission
 from .privacy import redacted_traceback
 
@@ -364,3 +366,15 @@ def init_app(app: Flask) -> None:
             response.headers["Retry-After"] = "30"
             return response
         return plain_error_page(500, texts)
+
+
+def counted(limit: RateLimitItem, namespace: str, key: int | str, what: str) -> bool:
+    """Counts one more `what` for `key` (a person's id, never an address: a room of tablets shares one) in
+    the limiter's storage, shared by every process; False when `limit` was already reached. If the storage
+    cannot be reached it is not counted (True, and a warning): a photo or a recording is not worth an
+    error page."""
+    try:
+        return FixedWindowRateLimiter(limiter.storage).hit(limit, namespace, str(key))
+    except Exception:  # noqa: BLE001  (any storage failure)
+        current_app.logger.warning("%s: the limiter storage cannot be reached; not counted.", what)
+        return True

@@ -21,14 +21,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from limits import parse
-from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import access, i18n, storage
 from ..address import OVERLAY_LOCALES
-from ..extensions import db, limiter
+from ..extensions import db
 from ..models import Role, utcnow
-from ..web import catalogue, is_htmx, page_or_fragment
+from ..web import catalogue, counted, is_htmx, page_or_fragment
 from . import audio, cli, narration, state
 from .models import Narration, Wording, WordingChange, grants_of
 
@@ -57,13 +56,8 @@ SENDS = parse("600 per hour")
 
 
 def _may_send() -> bool:
-    """Counts one recording sent; False when this person has sent SENDS within the hour. If the limiter's
-    storage cannot be reached she may (her recording is worth more than the count)."""
-    try:
-        return FixedWindowRateLimiter(limiter.storage).hit(SENDS, "askel-narration", str(current_user.id))
-    except Exception:  # noqa: BLE001  (any storage failure)
-        current_app.logger.warning("Narrations: the limiter storage cannot be reached; not counted.")
-        return True
+    """Counts one recording sent; False when this person has sent SENDS within the hour."""
+    return counted(SENDS, "askel-narration", current_user.id, "Narrations")
 
 
 class ActionForm(FlaskForm):

@@ -23,16 +23,15 @@ import io
 import re
 import secrets
 
-from flask import current_app, make_response
+from flask import make_response
 from flask_babel import lazy_gettext as _l
 from limits import parse
-from limits.strategies import FixedWindowRateLimiter
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from ..clock import utcnow
-from ..extensions import limiter
 from ..storage import files
+from ..web import counted
 
 MAX_BYTES = 10 * 1024 * 1024  # what she may send (a phone's camera makes 2-6 MB)
 REQUEST_BYTES = MAX_BYTES + 256 * 1024  # the whole form: the photo and a few small fields
@@ -151,13 +150,8 @@ def save(sim: str, learner, upload) -> str:
 
 
 def _may_send(learner_id: int) -> bool:
-    """Counts one photo she sends; False when she has sent SENDS within the hour. If the limiter's
-    storage cannot be reached she may (a practice photo is not worth an error page)."""
-    try:
-        return FixedWindowRateLimiter(limiter.storage).hit(SENDS, "askel-photo", str(learner_id))
-    except Exception:  # noqa: BLE001  (any storage failure)
-        current_app.logger.warning("Practice photos: the limiter storage cannot be reached; not counted.")
-        return True
+    """Counts one photo she sends; False when she has sent SENDS within the hour."""
+    return counted(SENDS, "askel-photo", learner_id, "Practice photos")
 
 
 def names(sim: str, learner) -> list[str]:
